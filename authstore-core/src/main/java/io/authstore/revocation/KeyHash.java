@@ -1,0 +1,68 @@
+package io.authstore.revocation;
+
+/**
+ * A seeded 64-bit hash of a pair of strings, the compact key of {@link RevocationTable}.
+ *
+ * <p>The pair is absorbed as a sequence of 64-bit words (four UTF-16 units each, the first string's
+ * length between the two strings), each mixed with the MurmurHash3 round, and finished with
+ * MurmurHash3's {@code fmix64}. The encoding is injective, so two different pairs collide only by
+ * chance of the mixing: about 2<sup>-64</sup> per pair for inputs not built against the hash. The
+ * seed is drawn per store, so collisions differ from process to process.
+ *
+ * <p>It is not a cryptographic hash. That is enough here: the strings it keys are written by
+ * trusted issuers and administrators, and an attacker who made two jtis collide would only get a
+ * token of their own refused.
+ */
+final class KeyHash {
+  private static final long C1 = 0x87c37b91114253d5L;
+  private static final long C2 = 0x4cf5ad432745937fL;
+
+  private KeyHash() {}
+
+  static long of(long seed, String first, String second) {
+    long h = seed;
+    h = absorb(h, first);
+    h = round(h, first.length() | 0x1_0000_0000L);
+    h = absorb(h, second);
+    return fmix64(h ^ second.length());
+  }
+
+  private static long absorb(long h, String s) {
+    int n = s.length();
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      long w =
+          s.charAt(i)
+              | (long) s.charAt(i + 1) << 16
+              | (long) s.charAt(i + 2) << 32
+              | (long) s.charAt(i + 3) << 48;
+      h = round(h, w);
+    }
+    if (i < n) {
+      long w = 0;
+      for (int shift = 0; i < n; i++, shift += 16) {
+        w |= (long) s.charAt(i) << shift;
+      }
+      h = round(h, w);
+    }
+    return h;
+  }
+
+  private static long round(long h, long w) {
+    w *= C1;
+    w = Long.rotateLeft(w, 31);
+    w *= C2;
+    h ^= w;
+    h = Long.rotateLeft(h, 27);
+    return h * 5 + 0x52dce729;
+  }
+
+  private static long fmix64(long k) {
+    k ^= k >>> 33;
+    k *= 0xff51afd7ed558ccdL;
+    k ^= k >>> 33;
+    k *= 0xc4ceb9fe1a85ec53L;
+    k ^= k >>> 33;
+    return k;
+  }
+}
