@@ -1,0 +1,596 @@
+package io.authstore.redis;
+
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to reach Redis: one standalone server, a Sentinel group, or a Cluster; credentials, TLS,
+ * timeouts and durability. Immutable and thread-safe; build with {@link #builder()}, {@link
+ * #fromUri(String)} or {@link #fromEnvironment(Map)}.
+ *
+ * <h2>Timeouts and retries</h2>
+ *
+ * The source design's settings map onto these: connect timeout {@link #DEFAULT_CONNECT_TIMEOUT},
+ * command (read/write) timeout {@link #DEFAULT_COMMAND_TIMEOUT}, {@link #DEFAULT_CONNECT_ATTEMPTS}
+ * connection attempts at start. Commands are not retried: a retried consume could turn the
+ * legitimate presentation into a reuse. The source's connection pool size has no equivalent:
+ * Lettuce multiplexes every command of a process over one connection per node, pipelining
+ * concurrent requests, so there is no pool to size.
+ *
+ * <h2>Durability</h2>
+ *
+ * Redis replicates asynchronously. Without {@link Builder#waitForReplicas(int, Duration)}, a
+ * revocation or a consume acknowledged by a master that fails before replicating is lost by the
+ * failover: the revoked token is accepted again, or the consumed ticket can be consumed once more.
+ * With it, each revoke and consume waits (one more round trip) until that many replicas have the
+ * write, or the timeout passes, in which case the call fails with {@link
+ * io.authstore.StoreUnavailableException} although the write may have been applied.
+ */
+public final class RedisConnectionConfig {
+  /** Default connect timeout: 5 seconds. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Default command (read/write) timeout: 3 seconds. */
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(3);
+
+  /** Default number of connection attempts at start: {@value}. */
+  public static final int DEFAULT_CONNECT_ATTEMPTS = 3;
+
+  /**
+   * Default bound on commands queued on a connection: {@value}. Past it, commands fail at once
+   * instead of piling up behind a stalled server.
+   */
+  public static final int DEFAULT_REQUEST_QUEUE_SIZE = 10_000;
+
+  /** Default prefix of every key authstore writes: {@value}. */
+  public static final String DEFAULT_KEY_PREFIX = "authstore:";
+
+  /** Where the stores live. */
+  public enum Topology {
+    /** One server (possibly with replicas that authstore does not use). */
+    STANDALONE,
+    /** A master found through Sentinels, followed across failovers. */
+    SENTINEL,
+    /** A Redis Cluster. */
+    CLUSTER
+  }
+
+  private final Topology topology;
+  private final List<HostAndPort> nodes;
+  private final String sentinelMaster;
+  private final String username;
+  private final String password;
+  private final int database;
+  private final boolean tls;
+  private final Duration connectTimeout;
+  private final Duration commandTimeout;
+  private final int connectAttempts;
+  private final int requestQueueSize;
+  private final String keyPrefix;
+  private final int waitReplicas;
+  private final Duration waitTimeout;
+
+  private RedisConnectionConfig(Builder b) {
+    this.topology = b.topology;
+    this.nodes = List.copyOf(b.nodes);
+    this.sentinelMaster = b.sentinelMaster;
+    this.username = b.username;
+    this.password = b.password;
+    this.database = b.database;
+    this.tls = b.tls;
+    this.connectTimeout = b.connectTimeout;
+    this.commandTimeout = b.commandTimeout;
+    this.connectAttempts = b.connectAttempts;
+    this.requestQueueSize = b.requestQueueSize;
+    this.keyPrefix = b.keyPrefix;
+    this.waitReplicas = b.waitReplicas;
+    this.waitTimeout = b.waitTimeout;
+  }
+
+  /** A host and a port. */
+  public record HostAndPort(String host, int port) {
+    /**
+     * @throws IllegalArgumentException if the host is empty or the port out of 1..65535
+     */
+    public HostAndPort {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("host must not be empty");
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+    }
+
+    /**
+     * @param text {@code host:port}
+     * @return the parsed address
+     * @throws IllegalArgumentException if it is not {@code host:port}
+     */
+    public static HostAndPort parse(String text) {
+      String t = text.trim();
+      int colon = t.lastIndexOf(':');
+      if (colon <= 0 || colon == t.length() - 1) {
+        throw new IllegalArgumentException("expected host:port, got '" + t + "'");
+      }
+      try {
+        return new HostAndPort(t.substring(0, colon), Integer.parseInt(t.substring(colon + 1)));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected host:port, got '" + t + "'");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  /**
+   * @return a builder for a standalone server on localhost:6379
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Parses a Redis URI: {@code redis://[user:password@]host[:port][/database]}, {@code rediss://}
+   * for TLS, or {@code redis-sentinel://[password@]host:port[,host:port...][/database]#master}.
+   *
+   * @param uri the URI
+   * @return a builder holding what the URI says
+   * @throws IllegalArgumentException if the URI cannot be parsed
+   */
+  public static Builder fromUri(String uri) {
+    RedisURI parsed;
+    try {
+      parsed = RedisURI.create(Objects.requireNonNull(uri, "uri"));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a Redis URI: " + redactUri(uri), e);
+    }
+    Builder b = new Builder();
+    if (!parsed.getSentinels().isEmpty()) {
+      List<HostAndPort> sentinels = new ArrayList<>();
+      parsed.getSentinels().forEach(s -> sentinels.add(new HostAndPort(s.getHost(), s.getPort())));
+      b.sentinel(parsed.getSentinelMasterId(), sentinels);
+    } else {
+      b.standalone(parsed.getHost(), parsed.getPort());
+    }
+    if (parsed.getUsername() != null) {
+      b.username(parsed.getUsername());
+    }
+    if (parsed.getPassword() != null) {
+      b.password(new String(parsed.getPassword()));
+    }
+    return b.database(parsed.getDatabase()).tls(parsed.isSsl());
+  }
+
+  /**
+   * Reads the environment variables the service documents: {@code REDIS_URL}; or {@code
+   * REDIS_HOST}, {@code REDIS_PORT}, {@code REDIS_DB}; or {@code REDIS_CLUSTER_NODES}
+   * (comma-separated host:port); or {@code REDIS_SENTINEL_NODES} with {@code
+   * REDIS_SENTINEL_MASTER}; and in every case {@code REDIS_USERNAME}, {@code REDIS_PASSWORD},
+   * {@code REDIS_TLS} (true/false), which override what a URL says.
+   *
+   * @param env the environment, e.g. {@code System.getenv()}
+   * @return a builder, or null if none of {@code REDIS_URL}, {@code REDIS_HOST}, {@code
+   *     REDIS_CLUSTER_NODES}, {@code REDIS_SENTINEL_NODES} is set
+   * @throws IllegalArgumentException naming the variable that is malformed
+   */
+  public static Builder fromEnvironment(Map<String, String> env) {
+    Builder b;
+    String url = blankToNull(env.get("REDIS_URL"));
+    String host = blankToNull(env.get("REDIS_HOST"));
+    String cluster = blankToNull(env.get("REDIS_CLUSTER_NODES"));
+    String sentinels = blankToNull(env.get("REDIS_SENTINEL_NODES"));
+    if (url != null) {
+      b = fromUri(url);
+    } else if (cluster != null) {
+      b = builder().cluster(parseNodes("REDIS_CLUSTER_NODES", cluster));
+    } else if (sentinels != null) {
+      String master = blankToNull(env.get("REDIS_SENTINEL_MASTER"));
+      if (master == null) {
+        throw new IllegalArgumentException(
+            "REDIS_SENTINEL_NODES is set but REDIS_SENTINEL_MASTER is not");
+      }
+      b = builder().sentinel(master, parseNodes("REDIS_SENTINEL_NODES", sentinels));
+    } else if (host != null) {
+      b = builder().standalone(host, parseInt(env, "REDIS_PORT", 6379));
+    } else {
+      return null;
+    }
+    if (url == null && env.get("REDIS_DB") != null) {
+      b.database(parseInt(env, "REDIS_DB", 0));
+    }
+    String username = blankToNull(env.get("REDIS_USERNAME"));
+    if (username != null) {
+      b.username(username);
+    }
+    String password = blankToNull(env.get("REDIS_PASSWORD"));
+    if (password != null) {
+      b.password(password);
+    }
+    String tls = blankToNull(env.get("REDIS_TLS"));
+    if (tls != null) {
+      if (!tls.equalsIgnoreCase("true") && !tls.equalsIgnoreCase("false")) {
+        throw new IllegalArgumentException("REDIS_TLS must be true or false: " + tls);
+      }
+      b.tls(Boolean.parseBoolean(tls));
+    }
+    return b;
+  }
+
+  private static List<HostAndPort> parseNodes(String variable, String value) {
+    List<HostAndPort> nodes = new ArrayList<>();
+    for (String part : value.split(",")) {
+      try {
+        nodes.add(HostAndPort.parse(part));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(variable + ": " + e.getMessage());
+      }
+    }
+    return nodes;
+  }
+
+  private static int parseInt(Map<String, String> env, String variable, int fallback) {
+    String v = blankToNull(env.get(variable));
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + " must be a number: " + v);
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  static String redactUri(String uri) {
+    return uri == null ? "null" : uri.replaceAll("//[^@/]*@", "//***@");
+  }
+
+  /**
+   * @return where the stores live
+   */
+  public Topology topology() {
+    return topology;
+  }
+
+  /**
+   * @return the server (standalone), the Sentinels, or the Cluster seed nodes
+   */
+  public List<HostAndPort> nodes() {
+    return nodes;
+  }
+
+  /**
+   * @return the master name Sentinels know, or null unless {@link Topology#SENTINEL}
+   */
+  public String sentinelMaster() {
+    return sentinelMaster;
+  }
+
+  /**
+   * @return the ACL user name, or null
+   */
+  public String username() {
+    return username;
+  }
+
+  /**
+   * @return true if a password is set (the password itself is not exposed)
+   */
+  public boolean hasPassword() {
+    return password != null;
+  }
+
+  /**
+   * @return the database number (standalone and Sentinel only)
+   */
+  public int database() {
+    return database;
+  }
+
+  /**
+   * @return true for TLS connections
+   */
+  public boolean tls() {
+    return tls;
+  }
+
+  /**
+   * @return the connect timeout
+   */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
+   * @return the command timeout: every call gets an answer or a failure within it
+   */
+  public Duration commandTimeout() {
+    return commandTimeout;
+  }
+
+  /**
+   * @return connection attempts at start
+   */
+  public int connectAttempts() {
+    return connectAttempts;
+  }
+
+  /**
+   * @return bound on queued commands per connection
+   */
+  public int requestQueueSize() {
+    return requestQueueSize;
+  }
+
+  /**
+   * @return prefix of every key written
+   */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /**
+   * @return replicas a revoke or consume waits for; 0 for none
+   */
+  public int waitReplicas() {
+    return waitReplicas;
+  }
+
+  /**
+   * @return how long a revoke or consume waits for replicas
+   */
+  public Duration waitTimeout() {
+    return waitTimeout;
+  }
+
+  /** Lettuce URIs for the nodes, with credentials, TLS and timeouts applied. */
+  List<RedisURI> toRedisUris() {
+    List<RedisURI> uris = new ArrayList<>();
+    if (topology == Topology.SENTINEL) {
+      RedisURI.Builder b = RedisURI.builder();
+      for (HostAndPort n : nodes) {
+        b.withSentinel(n.host(), n.port());
+      }
+      uris.add(apply(b.withSentinelMasterId(sentinelMaster)).build());
+    } else {
+      for (HostAndPort n : nodes) {
+        uris.add(apply(RedisURI.builder().withHost(n.host()).withPort(n.port())).build());
+      }
+    }
+    return uris;
+  }
+
+  private RedisURI.Builder apply(RedisURI.Builder b) {
+    if (password != null) {
+      if (username != null) {
+        b.withAuthentication(username, password);
+      } else {
+        b.withPassword(password.toCharArray());
+      }
+    }
+    if (topology != Topology.CLUSTER) {
+      b.withDatabase(database);
+    }
+    return b.withSsl(tls).withTimeout(commandTimeout);
+  }
+
+  @Override
+  public String toString() {
+    return "RedisConnectionConfig[topology="
+        + topology
+        + ", nodes="
+        + nodes
+        + (sentinelMaster == null ? "" : ", master=" + sentinelMaster)
+        + ", username="
+        + username
+        + ", password="
+        + (password == null ? "none" : "***")
+        + ", database="
+        + database
+        + ", tls="
+        + tls
+        + ", commandTimeout="
+        + commandTimeout
+        + "]";
+  }
+
+  /** Collects settings for {@link RedisConnectionConfig}; not thread-safe. */
+  public static final class Builder {
+    private Topology topology = Topology.STANDALONE;
+    private List<HostAndPort> nodes = List.of(new HostAndPort("localhost", 6379));
+    private String sentinelMaster;
+    private String username;
+    private String password;
+    private int database;
+    private boolean tls;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+    private int connectAttempts = DEFAULT_CONNECT_ATTEMPTS;
+    private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
+    private String keyPrefix = DEFAULT_KEY_PREFIX;
+    private int waitReplicas;
+    private Duration waitTimeout = Duration.ofSeconds(1);
+
+    private Builder() {}
+
+    /**
+     * @return this builder, for one server
+     */
+    public Builder standalone(String host, int port) {
+      this.topology = Topology.STANDALONE;
+      this.nodes = List.of(new HostAndPort(host, port));
+      this.sentinelMaster = null;
+      return this;
+    }
+
+    /**
+     * @param master the name the Sentinels know the master by
+     * @param sentinels at least one Sentinel
+     * @return this builder
+     */
+    public Builder sentinel(String master, List<HostAndPort> sentinels) {
+      this.topology = Topology.SENTINEL;
+      this.nodes = List.copyOf(sentinels);
+      this.sentinelMaster = master;
+      return this;
+    }
+
+    /**
+     * @param seeds at least one node of the Cluster; the rest is discovered
+     * @return this builder
+     */
+    public Builder cluster(List<HostAndPort> seeds) {
+      this.topology = Topology.CLUSTER;
+      this.nodes = List.copyOf(seeds);
+      this.sentinelMaster = null;
+      return this;
+    }
+
+    /**
+     * @param username ACL user name; null for the default user
+     * @return this builder
+     */
+    public Builder username(String username) {
+      this.username = username;
+      return this;
+    }
+
+    /**
+     * @param password the password; null for none
+     * @return this builder
+     */
+    public Builder password(String password) {
+      this.password = password;
+      return this;
+    }
+
+    /**
+     * @param database 0..15 typically; ignored on Cluster
+     * @return this builder
+     */
+    public Builder database(int database) {
+      this.database = database;
+      return this;
+    }
+
+    /**
+     * @param tls true for TLS
+     * @return this builder
+     */
+    public Builder tls(boolean tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * @param timeout positive; default {@link #DEFAULT_CONNECT_TIMEOUT}
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * @param timeout positive; default {@link #DEFAULT_COMMAND_TIMEOUT}
+     * @return this builder
+     */
+    public Builder commandTimeout(Duration timeout) {
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * @param attempts at least 1; default {@link #DEFAULT_CONNECT_ATTEMPTS}
+     * @return this builder
+     */
+    public Builder connectAttempts(int attempts) {
+      this.connectAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * @param size at least 1; default {@link #DEFAULT_REQUEST_QUEUE_SIZE}
+     * @return this builder
+     */
+    public Builder requestQueueSize(int size) {
+      this.requestQueueSize = size;
+      return this;
+    }
+
+    /**
+     * @param prefix prepended to every key; may be empty; default {@link #DEFAULT_KEY_PREFIX}
+     * @return this builder
+     */
+    public Builder keyPrefix(String prefix) {
+      this.keyPrefix = prefix;
+      return this;
+    }
+
+    /**
+     * Makes every revoke and consume wait until {@code replicas} replicas have it.
+     *
+     * @param replicas at least 0; 0 (the default) does not wait
+     * @param timeout how long to wait, positive
+     * @return this builder
+     */
+    public Builder waitForReplicas(int replicas, Duration timeout) {
+      this.waitReplicas = replicas;
+      this.waitTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * @return the config
+     * @throws IllegalArgumentException naming the first setting out of range, with its value
+     */
+    public RedisConnectionConfig build() {
+      if (nodes.isEmpty()) {
+        throw new IllegalArgumentException("at least one node is required for " + topology);
+      }
+      if (topology == Topology.SENTINEL && (sentinelMaster == null || sentinelMaster.isBlank())) {
+        throw new IllegalArgumentException("a Sentinel master name is required");
+      }
+      if (database < 0) {
+        throw new IllegalArgumentException("database must not be negative: " + database);
+      }
+      requirePositive("connectTimeout", connectTimeout);
+      requirePositive("commandTimeout", commandTimeout);
+      requirePositive("waitTimeout", waitTimeout);
+      if (connectAttempts < 1) {
+        throw new IllegalArgumentException(
+            "connectAttempts must be at least 1: " + connectAttempts);
+      }
+      if (requestQueueSize < 1) {
+        throw new IllegalArgumentException(
+            "requestQueueSize must be at least 1: " + requestQueueSize);
+      }
+      if (waitReplicas < 0) {
+        throw new IllegalArgumentException("waitReplicas must not be negative: " + waitReplicas);
+      }
+      Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+      if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+        throw new IllegalArgumentException("keyPrefix must not contain braces: " + keyPrefix);
+      }
+      return new RedisConnectionConfig(this);
+    }
+
+    private static void requirePositive(String name, Duration d) {
+      Objects.requireNonNull(d, () -> name + " must not be null");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + d);
+      }
+    }
+  }
+}
