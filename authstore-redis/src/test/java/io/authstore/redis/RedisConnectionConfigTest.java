@@ -1,0 +1,134 @@
+package io.authstore.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.authstore.redis.RedisConnectionConfig.HostAndPort;
+import io.authstore.redis.RedisConnectionConfig.Topology;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RedisConnectionConfigTest {
+
+  @Test
+  void defaults_matchTheSourceSettings() {
+    RedisConnectionConfig c = RedisConnectionConfig.builder().build();
+    assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.commandTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.connectAttempts()).isEqualTo(3);
+    assertThat(c.keyPrefix()).isEqualTo("authstore:");
+    assertThat(c.waitReplicas()).isZero();
+  }
+
+  @Test
+  void uri_withCredentialsDatabaseAndTls_isParsed() {
+    RedisConnectionConfig c =
+        RedisConnectionConfig.fromUri("rediss://bob:s3cret@cache.internal:6380/2").build();
+    assertThat(c.topology()).isEqualTo(Topology.STANDALONE);
+    assertThat(c.nodes()).containsExactly(new HostAndPort("cache.internal", 6380));
+    assertThat(c.username()).isEqualTo("bob");
+    assertThat(c.hasPassword()).isTrue();
+    assertThat(c.database()).isEqualTo(2);
+    assertThat(c.tls()).isTrue();
+  }
+
+  @Test
+  void sentinelUri_namesEverySentinelAndTheMaster() {
+    RedisConnectionConfig c =
+        RedisConnectionConfig.fromUri("redis-sentinel://10.0.0.1:26379,10.0.0.2:26380#mymaster")
+            .build();
+    assertThat(c.topology()).isEqualTo(Topology.SENTINEL);
+    assertThat(c.sentinelMaster()).isEqualTo("mymaster");
+    assertThat(c.nodes())
+        .containsExactly(new HostAndPort("10.0.0.1", 26379), new HostAndPort("10.0.0.2", 26380));
+  }
+
+  @Test
+  void environment_sourceVariables_mapOntoTheConfig() {
+    RedisConnectionConfig c =
+        RedisConnectionConfig.fromEnvironment(
+                Map.of(
+                    "REDIS_HOST", "redis.local",
+                    "REDIS_PORT", "6390",
+                    "REDIS_DB", "3",
+                    "REDIS_PASSWORD", "pw",
+                    "REDIS_USERNAME", "svc",
+                    "REDIS_TLS", "true"))
+            .build();
+    assertThat(c.nodes()).containsExactly(new HostAndPort("redis.local", 6390));
+    assertThat(c.database()).isEqualTo(3);
+    assertThat(c.username()).isEqualTo("svc");
+    assertThat(c.hasPassword()).isTrue();
+    assertThat(c.tls()).isTrue();
+  }
+
+  @Test
+  void environment_clusterAndSentinelNodes_areParsed() {
+    RedisConnectionConfig cluster =
+        RedisConnectionConfig.fromEnvironment(Map.of("REDIS_CLUSTER_NODES", "a:7000, b:7001"))
+            .build();
+    assertThat(cluster.topology()).isEqualTo(Topology.CLUSTER);
+    assertThat(cluster.nodes())
+        .containsExactly(new HostAndPort("a", 7000), new HostAndPort("b", 7001));
+    RedisConnectionConfig sentinel =
+        RedisConnectionConfig.fromEnvironment(
+                Map.of("REDIS_SENTINEL_NODES", "s1:26379", "REDIS_SENTINEL_MASTER", "m"))
+            .build();
+    assertThat(sentinel.topology()).isEqualTo(Topology.SENTINEL);
+    assertThat(sentinel.sentinelMaster()).isEqualTo("m");
+  }
+
+  @Test
+  void environment_withoutRedisVariables_isNull() {
+    assertThat(RedisConnectionConfig.fromEnvironment(Map.of("PATH", "/bin"))).isNull();
+  }
+
+  @Test
+  void environment_badValues_nameTheVariable() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(Map.of("REDIS_HOST", "h", "REDIS_PORT", "x")))
+        .withMessageContaining("REDIS_PORT");
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () -> RedisConnectionConfig.fromEnvironment(Map.of("REDIS_CLUSTER_NODES", "a:1,b")))
+        .withMessageContaining("REDIS_CLUSTER_NODES");
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () -> RedisConnectionConfig.fromEnvironment(Map.of("REDIS_SENTINEL_NODES", "a:1")))
+        .withMessageContaining("REDIS_SENTINEL_MASTER");
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_HOST", "h", "REDIS_TLS", "yes")))
+        .withMessageContaining("REDIS_TLS");
+  }
+
+  @Test
+  void toString_neverShowsThePassword() {
+    RedisConnectionConfig c = RedisConnectionConfig.fromUri("redis://user:topsecret@h:1").build();
+    assertThat(c.toString()).doesNotContain("topsecret").contains("***");
+  }
+
+  @Test
+  void builder_badValues_nameTheSettingAndValue() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.builder().commandTimeout(Duration.ZERO).build())
+        .withMessageContaining("commandTimeout")
+        .withMessageContaining("PT0S");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.builder().connectAttempts(0).build())
+        .withMessageContaining("connectAttempts")
+        .withMessageContaining("0");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.builder().keyPrefix("a{b}").build())
+        .withMessageContaining("keyPrefix");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.builder().cluster(List.of()).build())
+        .withMessageContaining("at least one node");
+  }
+}

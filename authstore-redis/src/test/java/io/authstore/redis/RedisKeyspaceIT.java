@@ -1,0 +1,109 @@
+package io.authstore.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authstore.revocation.RevocationOptions;
+import io.authstore.revocation.RevocationStore;
+import io.authstore.testkit.MutableClock;
+import io.authstore.testkit.Redis;
+import io.authstore.testkit.RedisProcess;
+import io.authstore.ticket.IssuedTicket;
+import io.authstore.ticket.TicketOptions;
+import io.authstore.ticket.TicketStore;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Walks every key written and checks TTLs and that no ticket is stored anywhere. */
+class RedisKeyspaceIT {
+
+  @Test
+  void everyKey_hasATtlWithinItsEntriesLife_andNoKeyOrValueContainsATicket() {
+    MutableClock clock = MutableClock.create();
+    try (RedisProcess redis = RedisProcess.start();
+        RedisBackend backend =
+            RedisBackend.open(
+                RedisConnectionConfig.builder().standalone("127.0.0.1", redis.port()).build(),
+                RevocationOptions.builder()
+                    .clock(clock)
+                    .maxTokenLifetime(Duration.ofHours(1))
+                    .build(),
+                TicketOptions.builder().clock(clock).build(),
+                RedisBackend.FallbackPolicy.FAIL)) {
+      RevocationStore revocations = backend.revocationStore();
+      TicketStore tickets = backend.ticketStore();
+      for (int i = 0; i < 200; i++) {
+        revocations.revoke("iss", "jti-" + i, clock.instant().plus(Duration.ofMinutes(1 + i % 30)));
+      }
+      revocations.revokeSubject("iss", "alice", clock.instant());
+      List<String> issued = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        IssuedTicket t =
+            tickets.issue(
+                "user-" + (i % 5), Map.of("role", "viewer"), Duration.ofMinutes(1 + i % 20));
+        issued.add(t.ticket());
+      }
+      for (int i = 0; i < 25; i++) {
+        tickets.consume(issued.get(i));
+      }
+
+      // Longest remaining life of anything written: revocations up to 30 min, the subject marker
+      // notBefore + 1 h, tickets up to 20 min.
+      long longestLifeMillis = Duration.ofHours(1).toMillis();
+      List<String> keys = allKeys(redis.port());
+      assertThat(keys).isNotEmpty();
+      for (String key : keys) {
+        long pttl = Redis.call(redis.port(), c -> c.pttl(key));
+        if (key.endsWith("{tickets}:totals")) {
+          assertThat(pttl).as("the totals counter has no TTL").isEqualTo(-1);
+          continue;
+        }
+        assertThat(pttl).as("TTL of %s", key).isPositive();
+        assertThat(pttl).as("TTL of %s", key).isLessThanOrEqualTo(longestLifeMillis + 1000);
+        String dump = Redis.call(redis.port(), c -> describe(c, key));
+        for (String ticket : issued) {
+          assertThat(key).doesNotContain(ticket);
+          assertThat(dump).doesNotContain(ticket);
+        }
+      }
+      // Per-entry bounds: each ticket hash lives exactly its ticket's remaining life.
+      for (String key : keys) {
+        if (key.contains("{tickets}:t:")) {
+          long pttl = Redis.call(redis.port(), c -> c.pttl(key));
+          long expiresAt = Long.parseLong(Redis.call(redis.port(), c -> c.hget(key, "e")));
+          assertThat(pttl).isLessThanOrEqualTo(expiresAt - clock.millis() + 1000);
+        }
+        if (key.contains("rev:{")) {
+          long pttl = Redis.call(redis.port(), c -> c.pttl(key));
+          double maxExp =
+              Redis.call(redis.port(), c -> c.zrangeWithScores(key, -1, -1)).get(0).getScore();
+          assertThat(pttl).isLessThanOrEqualTo((long) maxExp - clock.millis() + 1000);
+        }
+      }
+    }
+  }
+
+  private static List<String> allKeys(int port) {
+    return Redis.call(
+        port,
+        c -> {
+          List<String> keys = new ArrayList<>();
+          ScanIterator.scan(c, ScanArgs.Builder.limit(100)).forEachRemaining(keys::add);
+          return keys;
+        });
+  }
+
+  private static String describe(
+      io.lettuce.core.api.sync.RedisCommands<String, String> c, String key) {
+    return switch (c.type(key)) {
+      case "hash" -> c.hgetall(key).toString();
+      case "zset" -> c.zrangeWithScores(key, 0, -1).toString();
+      case "string" -> c.get(key);
+      default -> c.type(key);
+    };
+  }
+}
