@@ -45,6 +45,14 @@ import org.slf4j.LoggerFactory;
 final class RedisConnection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
 
+  /**
+   * Added to every key TTL. Expiry decisions read the store's clock, key TTLs run on Redis's: the
+   * slack absorbs clock differences between instances and Redis (and a test clock that stands
+   * still), so a key never vanishes while an entry is still alive by the store's clock. Readers
+   * ignore entries past their expiry, so the slack never extends a revocation or a ticket.
+   */
+  static final long TTL_SLACK_MILLIS = 1000;
+
   private final RedisConnectionConfig config;
   private final ClientResources resources;
   private final AbstractRedisClient client;

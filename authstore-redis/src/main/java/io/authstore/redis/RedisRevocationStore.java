@@ -28,9 +28,10 @@ import java.util.Objects;
  * {@code SCAN}. Subject markers live the same way in {@code <prefix>sub:{NN}}, member {@code
  * <length of issuer>:<issuer><subject>}, score {@code notBefore}.
  *
- * <p>Every key carries a TTL equal to the remaining life of its longest-lived member, extended as
- * members are added; expired members are dropped by each write to their shard and by {@link
- * #purgeExpired()}, and count as absent on every read before that.
+ * <p>Every key carries a TTL equal to the remaining life of its longest-lived member plus one
+ * second of slack for clock differences, extended as members are added; expired members are dropped
+ * by each write to their shard and by {@link #purgeExpired()}, and count as absent on every read
+ * before that.
  *
  * <h2>Cost</h2>
  *
@@ -107,7 +108,7 @@ public final class RedisRevocationStore implements RevocationStore {
         member,
         Long.toString(exp),
         Long.toString(now),
-        Long.toString(exp - now));
+        Long.toString(exp - now + RedisConnection.TTL_SLACK_MILLIS));
     redis.awaitReplication("revoke");
     listener.revoked();
   }
@@ -137,7 +138,7 @@ public final class RedisRevocationStore implements RevocationStore {
         member,
         Long.toString(nb),
         Long.toString(now - maxLifetimeMillis),
-        Long.toString(nb + maxLifetimeMillis - now));
+        Long.toString(nb + maxLifetimeMillis - now + RedisConnection.TTL_SLACK_MILLIS));
     redis.awaitReplication("revokeSubject");
     listener.subjectRevoked();
   }

@@ -34,8 +34,8 @@ import java.util.Objects;
  *   <li>{@code <prefix>{tickets}:t:<digest>}: a hash per ticket, {@code <digest>} the base64url
  *       SHA-256 of the ticket (the ticket itself is never stored): {@code s} subject, {@code i}
  *       issued-at and {@code e} expires-at (epoch ms), {@code u} 1 once consumed, {@code a:<name>}
- *       per attribute. TTL: the ticket's remaining life; a consumed ticket stays as a tombstone
- *       until then.
+ *       per attribute. TTL: the ticket's remaining life plus one second of slack for clock
+ *       differences; a consumed ticket stays as a tombstone until then.
  *   <li>{@code <prefix>{tickets}:active} and {@code :used}: sorted sets of digests by expiry, the
  *       source of the active and used counts and of the global cap.
  *   <li>{@code <prefix>{tickets}:subject:<subject>}: sorted set of the subject's active digests,
@@ -128,7 +128,7 @@ public final class RedisTicketStore implements TicketStore {
     args.add(digest);
     args.add(subject);
     args.add(Long.toString(now));
-    args.add(Long.toString(ttlMillis));
+    args.add(Long.toString(ttlMillis + RedisConnection.TTL_SLACK_MILLIS));
     attributes.forEach(
         (name, value) -> {
           args.add(name);
@@ -173,7 +173,8 @@ public final class RedisTicketStore implements TicketStore {
             new String[] {ticketPrefix + digest, activeKey, usedKey, totalsKey},
             Long.toString(clock.millis()),
             digest,
-            subjectPrefix);
+            subjectPrefix,
+            Long.toString(RedisConnection.TTL_SLACK_MILLIS));
     long outcome = (Long) reply.get(0);
     if (outcome == 0) {
       listener.ticketRejected();

@@ -1,6 +1,7 @@
 -- Consumes a ticket atomically: of any number of concurrent calls, one sees u == '0'.
 -- KEYS[1] ticket hash, KEYS[2] active zset, KEYS[3] used zset, KEYS[4] totals hash.
--- ARGV[1] now ms, ARGV[2] digest, ARGV[3] subject zset key prefix (same hash tag).
+-- ARGV[1] now ms, ARGV[2] digest, ARGV[3] subject zset key prefix (same hash tag),
+-- ARGV[4] TTL slack ms.
 -- Returns {0} unknown or expired, {2} reused, {1, field, value, ...} consumed.
 local now = tonumber(ARGV[1])
 local h = redis.call('HGETALL', KEYS[1])
@@ -22,7 +23,7 @@ redis.call('HSET', KEYS[1], 'u', '1')
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZREM', ARGV[3] .. t['s'], ARGV[2])
 redis.call('ZADD', KEYS[3], t['e'], ARGV[2])
-local ttl = tonumber(t['e']) - now
+local ttl = tonumber(t['e']) - now + tonumber(ARGV[4])
 if redis.call('PTTL', KEYS[3]) < ttl then
   redis.call('PEXPIRE', KEYS[3], ttl)
 end

@@ -3,7 +3,7 @@
 -- KEYS[1] ticket hash, KEYS[2] active zset, KEYS[3] used zset, KEYS[4] subject zset,
 -- KEYS[5] totals hash.
 -- ARGV[1] now ms, ARGV[2] expires-at ms, ARGV[3] max active, ARGV[4] max per subject,
--- ARGV[5] digest, ARGV[6] subject, ARGV[7] issued-at ms, ARGV[8] ttl ms,
+-- ARGV[5] digest, ARGV[6] subject, ARGV[7] issued-at ms, ARGV[8] key TTL ms (remaining life plus slack),
 -- ARGV[9..] attribute name, value pairs.
 -- Returns 0 issued, 1 global cap reached, 2 subject cap reached.
 local now = ARGV[1]
