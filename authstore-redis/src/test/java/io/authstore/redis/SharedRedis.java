@@ -1,9 +1,11 @@
 package io.authstore.redis;
 
 import io.authstore.testkit.Redis;
+import io.authstore.testkit.RedisBinary;
 import io.authstore.testkit.RedisCluster;
 import io.authstore.testkit.RedisProcess;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One standalone Redis and one Cluster per test JVM, each with one shared connection, for the
@@ -12,7 +14,14 @@ import java.time.Duration;
  * processes when the JVM exits.
  */
 enum SharedRedis {
+  /** A standalone server: {@code redis-server} from the PATH when there is one. */
   STANDALONE,
+  /**
+   * A standalone server run from the binary shipped in {@code embedded-redis} (Redis 6.2), what a
+   * machine without {@code redis-server} on its PATH gets: the oldest Redis authstore supports.
+   */
+  EMBEDDED,
+  /** A 3-master, 3-replica Cluster. */
   CLUSTER;
 
   private RedisProcess process;
@@ -23,8 +32,11 @@ enum SharedRedis {
     if (connection == null) {
       RedisConnectionConfig.Builder config =
           RedisConnectionConfig.builder().commandTimeout(Duration.ofSeconds(5));
-      if (this == STANDALONE) {
-        process = RedisProcess.start();
+      if (this != CLUSTER) {
+        process =
+            this == STANDALONE
+                ? RedisProcess.start()
+                : RedisProcess.start(RedisBinary.embedded(), List.of());
         config.standalone("127.0.0.1", process.port());
       } else {
         cluster = RedisCluster.start();
@@ -41,7 +53,7 @@ enum SharedRedis {
   /** Deletes every key: on Cluster, on every master. */
   synchronized void flush() {
     connection();
-    if (this == STANDALONE) {
+    if (this != CLUSTER) {
       Redis.call(process.port(), c -> c.flushall());
     } else {
       for (RedisProcess master : cluster.masters()) {

@@ -62,8 +62,22 @@ public final class RedisProcess implements AutoCloseable {
     return start(List.of(extraArgs), false);
   }
 
+  /**
+   * Starts a standalone server from a given binary, e.g. {@link RedisBinary#embedded()}.
+   *
+   * @param binary the {@code redis-server} to run
+   * @param extraArgs more {@code redis-server} arguments
+   * @return the running, ready process
+   */
+  public static RedisProcess start(Path binary, List<String> extraArgs) {
+    return start(binary, extraArgs, false);
+  }
+
   static RedisProcess start(List<String> extraArgs, boolean sentinel) {
-    Path binary = RedisBinary.locate();
+    return start(RedisBinary.locate(), extraArgs, sentinel);
+  }
+
+  private static RedisProcess start(Path binary, List<String> extraArgs, boolean sentinel) {
     Path dir;
     try {
       dir = Files.createTempDirectory("authstore-redis");
