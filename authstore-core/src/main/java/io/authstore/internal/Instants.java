@@ -19,13 +19,10 @@ public final class Instants {
    * @return epoch milliseconds rounded down, saturated to the range of {@code long}
    */
   public static long floorMillis(Instant instant) {
-    long seconds = instant.getEpochSecond();
-    if (seconds > Long.MAX_VALUE / 1000 - 1) {
-      return Long.MAX_VALUE;
+    try {
+      return instant.toEpochMilli(); // rounds down
+    } catch (ArithmeticException e) {
+      return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
-    if (seconds < Long.MIN_VALUE / 1000 + 1) {
-      return Long.MIN_VALUE;
-    }
-    return seconds * 1000 + instant.getNano() / 1_000_000;
   }
 }

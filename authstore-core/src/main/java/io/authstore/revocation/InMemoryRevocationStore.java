@@ -82,8 +82,9 @@ public final class InMemoryRevocationStore implements RevocationStore {
     if (exp <= now) {
       return; // the token is dead anyway: nothing to remember
     }
-    jtis.putMax(key, exp, now);
+    int reclaimed = jtis.putMax(key, exp, now);
     listener.revoked();
+    reportReclaimed(reclaimed);
   }
 
   @Override
@@ -102,8 +103,9 @@ public final class InMemoryRevocationStore implements RevocationStore {
     if (nb <= now - maxLifetimeMillis) {
       return; // every token it covers has expired already
     }
-    subjects.putMax(key, nb, now);
+    int reclaimed = subjects.putMax(key, nb, now);
     listener.subjectRevoked();
+    reportReclaimed(reclaimed);
   }
 
   @Override
@@ -127,10 +129,14 @@ public final class InMemoryRevocationStore implements RevocationStore {
     checkOpen();
     long now = clock.millis();
     int removed = jtis.purge(now) + subjects.purge(now);
-    if (removed > 0) {
-      listener.expiredReclaimed(removed);
-    }
+    reportReclaimed(removed);
     return removed;
+  }
+
+  private void reportReclaimed(int count) {
+    if (count > 0) {
+      listener.expiredReclaimed(count);
+    }
   }
 
   @Override

@@ -26,6 +26,9 @@ public final class RevocationOptions {
    */
   public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(24);
 
+  /** The longest maximum token lifetime accepted: 366 days. */
+  public static final Duration MAX_TOKEN_LIFETIME_LIMIT = Duration.ofDays(366);
+
   private static final RevocationOptions DEFAULTS = builder().build();
 
   private final int maxIssuerLength;
@@ -152,7 +155,8 @@ public final class RevocationOptions {
     }
 
     /**
-     * @param lifetime positive; default {@link #DEFAULT_MAX_TOKEN_LIFETIME}
+     * @param lifetime positive, at most {@link #MAX_TOKEN_LIFETIME_LIMIT}, millisecond precision;
+     *     default {@link #DEFAULT_MAX_TOKEN_LIFETIME}
      * @return this builder
      */
     public Builder maxTokenLifetime(Duration lifetime) {
@@ -188,6 +192,13 @@ public final class RevocationOptions {
       Arguments.requirePositive("maxJtiLength", maxJtiLength);
       Arguments.requirePositive("maxSubjectLength", maxSubjectLength);
       Arguments.requirePositive("maxTokenLifetime", maxTokenLifetime);
+      if (maxTokenLifetime.compareTo(MAX_TOKEN_LIFETIME_LIMIT) > 0) {
+        throw new IllegalArgumentException(
+            "maxTokenLifetime must be at most "
+                + MAX_TOKEN_LIFETIME_LIMIT
+                + ": "
+                + maxTokenLifetime);
+      }
       Objects.requireNonNull(clock, "clock must not be null");
       Objects.requireNonNull(listener, "listener must not be null");
       return new RevocationOptions(this);

@@ -114,8 +114,9 @@ final class RevocationTable {
    * Stores {@code value} for {@code key}, or keeps the stored value if it is larger.
    *
    * @param now the current time, for reclaiming expired entries on the way
+   * @return how many expired entries were reclaimed on the way
    */
-  synchronized void putMax(long key, long value, long now) {
+  synchronized int putMax(long key, long value, long now) {
     Slots s = slots;
     byte tag = tagOf(key);
     int i = (int) key & s.mask;
@@ -128,11 +129,14 @@ final class RevocationTable {
         if (value > s.entries[2 * i + 1]) {
           LONGS.setRelease(s.entries, 2 * i + 1, value);
         }
-        return;
+        return 0;
       }
     }
+    int reclaimed = 0;
     if (s.occupied + 1 > s.maxOccupied) {
+      int before = live;
       s = rebuild(now, live + 1);
+      reclaimed = before - live;
       i = (int) key & s.mask;
       while (s.tags[i] != EMPTY) {
         i = (i + 1) & s.mask;
@@ -143,7 +147,7 @@ final class RevocationTable {
     TAGS.setRelease(s.tags, i, tag);
     s.occupied++;
     live++;
-    sweep(s, now, SWEEP_PER_WRITE);
+    return reclaimed + sweep(s, now, SWEEP_PER_WRITE);
   }
 
   /**

@@ -23,6 +23,9 @@ public final class TicketOptions {
   /** Default longest TTL a caller may ask for: 24 hours. */
   public static final Duration DEFAULT_MAX_TTL = Duration.ofHours(24);
 
+  /** The longest maximum TTL accepted: 366 days. */
+  public static final Duration MAX_TTL_LIMIT = Duration.ofDays(366);
+
   /** Default cap on active tickets in the whole store: {@value}, as in the source design. */
   public static final int DEFAULT_MAX_ACTIVE = 1000;
 
@@ -222,7 +225,8 @@ public final class TicketOptions {
     }
 
     /**
-     * @param ttl at least {@link #MIN_TTL}; default {@link #DEFAULT_MAX_TTL}
+     * @param ttl between {@link #MIN_TTL} and {@link #MAX_TTL_LIMIT}; default {@link
+     *     #DEFAULT_MAX_TTL}
      * @return this builder
      */
     public Builder maxTtl(Duration ttl) {
@@ -301,8 +305,9 @@ public final class TicketOptions {
     public TicketOptions build() {
       Objects.requireNonNull(defaultTtl, "defaultTtl must not be null");
       Objects.requireNonNull(maxTtl, "maxTtl must not be null");
-      if (maxTtl.compareTo(MIN_TTL) < 0) {
-        throw new IllegalArgumentException("maxTtl must be at least " + MIN_TTL + ": " + maxTtl);
+      if (maxTtl.compareTo(MIN_TTL) < 0 || maxTtl.compareTo(MAX_TTL_LIMIT) > 0) {
+        throw new IllegalArgumentException(
+            "maxTtl must be between " + MIN_TTL + " and " + MAX_TTL_LIMIT + ": " + maxTtl);
       }
       if (defaultTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(maxTtl) > 0) {
         throw new IllegalArgumentException(

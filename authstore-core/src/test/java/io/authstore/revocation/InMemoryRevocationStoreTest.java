@@ -38,4 +38,28 @@ class InMemoryRevocationStoreTest extends RevocationStoreContract {
         .isThrownBy(() -> InMemoryRevocationStore.create(null))
         .withMessageContaining("options");
   }
+
+  @Test
+  void revoke_reclaimsExpiredEntriesOnTheWay_andReportsThemToTheListener() {
+    java.util.concurrent.atomic.AtomicInteger reclaimed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.authstore.StoreListener listener =
+        new io.authstore.StoreListener() {
+          @Override
+          public void expiredReclaimed(int count) {
+            reclaimed.addAndGet(count);
+          }
+        };
+    RevocationStore store = newStore(options().listener(listener).build());
+    for (int i = 0; i < 1000; i++) {
+      store.revoke(ISSUER, "short-" + i, clock.instant().plusSeconds(1));
+    }
+    clock.advance(Duration.ofSeconds(2));
+    for (int i = 0; i < 1000; i++) {
+      store.revoke(ISSUER, "long-" + i, clock.instant().plusSeconds(3600));
+    }
+
+    assertThat(reclaimed.get()).isPositive();
+    assertThat(store.size()).isEqualTo(2000L - reclaimed.get());
+  }
 }

@@ -99,4 +99,19 @@ class RevocationOptionsTest {
         .isThrownBy(() -> RevocationOptions.builder().listener(null).build())
         .withMessageContaining("listener");
   }
+
+  @Test
+  void build_withAMaxTokenLifetimeAboveTheLimit_isRejectedNamingTheValue() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () -> RevocationOptions.builder().maxTokenLifetime(Duration.ofDays(367)).build())
+        .withMessageContaining("maxTokenLifetime")
+        .withMessageContaining("PT8808H");
+    assertThat(
+            RevocationOptions.builder()
+                .maxTokenLifetime(RevocationOptions.MAX_TOKEN_LIFETIME_LIMIT)
+                .build()
+                .maxTokenLifetime())
+        .isEqualTo(Duration.ofDays(366));
+  }
 }

@@ -163,4 +163,12 @@ class TicketOptionsTest {
         .withMessageContaining("attributes")
         .withMessageContaining("1");
   }
+
+  @Test
+  void build_withMaxTtlAboveTheLimit_isRejectedNamingTheValue() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> TicketOptions.builder().maxTtl(Duration.ofDays(367)).build())
+        .withMessageContaining("maxTtl")
+        .withMessageContaining("PT8808H");
+  }
 }

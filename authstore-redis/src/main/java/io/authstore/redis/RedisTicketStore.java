@@ -44,8 +44,10 @@ import java.util.Objects;
  *       {@code reused}); the one key without a TTL, of fixed size.
  * </ul>
  *
- * The sorted sets carry a TTL as long as their longest-lived member; expired members are dropped by
- * each issue and by {@link #stats()} and {@link #purgeExpired()}.
+ * The sorted sets carry a TTL as long as their longest-lived member (plus the slack). Expired
+ * members are dropped when a cap seems reached (so the common issue path stays short), by each
+ * consume (the used set), and by {@link #stats()} and {@link #purgeExpired()}; every count is taken
+ * after dropping them, so caps and counts are exact.
  *
  * <h2>The global cap on Cluster</h2>
  *
@@ -131,7 +133,7 @@ public final class RedisTicketStore implements TicketStore {
     args.add(Long.toString(ttlMillis + RedisConnection.TTL_SLACK_MILLIS));
     attributes.forEach(
         (name, value) -> {
-          args.add(name);
+          args.add("a:" + name);
           args.add(value);
         });
     Long outcome =

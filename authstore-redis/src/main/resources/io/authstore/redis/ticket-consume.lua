@@ -3,27 +3,36 @@
 -- ARGV[1] now ms, ARGV[2] digest, ARGV[3] subject zset key prefix (same hash tag),
 -- ARGV[4] TTL slack ms.
 -- Returns {0} unknown or expired, {2} reused, {1, field, value, ...} consumed.
-local now = tonumber(ARGV[1])
 local h = redis.call('HGETALL', KEYS[1])
 if #h == 0 then
   return {0}
 end
-local t = {}
+local subject, expires, used
 for i = 1, #h, 2 do
-  t[h[i]] = h[i + 1]
+  local f = h[i]
+  if f == 's' then
+    subject = h[i + 1]
+  elseif f == 'e' then
+    expires = h[i + 1]
+  elseif f == 'u' then
+    used = h[i + 1]
+  end
 end
-if tonumber(t['e']) <= now then
+local now = tonumber(ARGV[1])
+if tonumber(expires) <= now then
   return {0}
 end
-if t['u'] == '1' then
+if used == '1' then
   redis.call('HINCRBY', KEYS[4], 'reused', 1)
   return {2}
 end
 redis.call('HSET', KEYS[1], 'u', '1')
 redis.call('ZREM', KEYS[2], ARGV[2])
-redis.call('ZREM', ARGV[3] .. t['s'], ARGV[2])
-redis.call('ZADD', KEYS[3], t['e'], ARGV[2])
-local ttl = tonumber(t['e']) - now + tonumber(ARGV[4])
+redis.call('ZREM', ARGV[3] .. subject, ARGV[2])
+-- The used set is trimmed here, so tombstone counts stay exact without a maintenance task.
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+redis.call('ZADD', KEYS[3], expires, ARGV[2])
+local ttl = tonumber(expires) - now + tonumber(ARGV[4])
 if redis.call('PTTL', KEYS[3]) < ttl then
   redis.call('PEXPIRE', KEYS[3], ttl)
 end

@@ -3,32 +3,34 @@
 -- KEYS[1] ticket hash, KEYS[2] active zset, KEYS[3] used zset, KEYS[4] subject zset,
 -- KEYS[5] totals hash.
 -- ARGV[1] now ms, ARGV[2] expires-at ms, ARGV[3] max active, ARGV[4] max per subject,
--- ARGV[5] digest, ARGV[6] subject, ARGV[7] issued-at ms, ARGV[8] key TTL ms (remaining life plus slack),
--- ARGV[9..] attribute name, value pairs.
+-- ARGV[5] digest, ARGV[6] subject, ARGV[7] issued-at ms, ARGV[8] key TTL ms (remaining life plus
+-- slack), ARGV[9..] hash fields of the attributes: 'a:' .. name, value, ...
 -- Returns 0 issued, 1 global cap reached, 2 subject cap reached.
+-- Expired members are only counted out when a cap seems reached: the common path stays short.
 local now = ARGV[1]
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then
+local function full(index, cap)
+  if redis.call('ZCARD', index) < cap then
+    return false
+  end
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
+  return redis.call('ZCARD', index) >= cap
+end
+if full(KEYS[2], tonumber(ARGV[3])) then
   return 1
 end
-if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[4]) then
+if full(KEYS[4], tonumber(ARGV[4])) then
   return 2
 end
-local fields = {'s', ARGV[6], 'i', ARGV[7], 'e', ARGV[2], 'u', '0'}
-for i = 9, #ARGV, 2 do
-  fields[#fields + 1] = 'a:' .. ARGV[i]
-  fields[#fields + 1] = ARGV[i + 1]
-end
 local ttl = tonumber(ARGV[8])
-redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('HSET', KEYS[1], 's', ARGV[6], 'i', ARGV[7], 'e', ARGV[2], 'u', '0', unpack(ARGV, 9))
 redis.call('PEXPIRE', KEYS[1], ttl)
-for _, index in ipairs({KEYS[2], KEYS[4]}) do
-  redis.call('ZADD', index, ARGV[2], ARGV[5])
-  if redis.call('PTTL', index) < ttl then
-    redis.call('PEXPIRE', index, ttl)
-  end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
+redis.call('ZADD', KEYS[4], ARGV[2], ARGV[5])
+if redis.call('PTTL', KEYS[2]) < ttl then
+  redis.call('PEXPIRE', KEYS[2], ttl)
+end
+if redis.call('PTTL', KEYS[4]) < ttl then
+  redis.call('PEXPIRE', KEYS[4], ttl)
 end
 redis.call('HINCRBY', KEYS[5], 'issued', 1)
 return 0
