@@ -47,6 +47,11 @@ class RedisClusterIT {
 
   private static RedisBackend open() {
     flush();
+    return openWithoutFlush(
+        TicketOptions.builder().maxActive(10_000).maxActivePerSubject(10_000).build());
+  }
+
+  private static RedisBackend openWithoutFlush(TicketOptions ticketOptions) {
     return RedisBackend.open(
         RedisConnectionConfig.builder()
             .cluster(
@@ -57,8 +62,54 @@ class RedisClusterIT {
             .keyPrefix(PREFIX)
             .build(),
         RevocationOptions.defaults(),
-        TicketOptions.builder().maxActive(10_000).maxActivePerSubject(10_000).build(),
+        ticketOptions,
         RedisBackend.FallbackPolicy.FAIL);
+  }
+
+  @Test
+  void globalTicketCap_twoInstancesIssuingConcurrently_exactlyTheCapSucceeds() throws Exception {
+    int cap = 200;
+    flush();
+    TicketOptions options = TicketOptions.builder().maxActive(cap).maxActivePerSubject(cap).build();
+    try (RedisBackend a = openWithoutFlush(options);
+        RedisBackend b = openWithoutFlush(options)) {
+      java.util.concurrent.atomic.AtomicInteger issued =
+          new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger refused =
+          new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      java.util.List<Thread> threads = new java.util.ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        TicketStore store = (t % 2 == 0 ? a : b).ticketStore();
+        int id = t;
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    start.await();
+                    for (int i = 0; i < 50; i++) {
+                      try {
+                        store.issue("user-" + id + "-" + i);
+                        issued.incrementAndGet();
+                      } catch (io.authstore.CapacityExceededException e) {
+                        refused.incrementAndGet();
+                      }
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+        threads.add(thread);
+        thread.start();
+      }
+      start.countDown();
+      for (Thread thread : threads) {
+        thread.join(120_000);
+      }
+      assertThat(issued.get()).isEqualTo(cap);
+      assertThat(refused.get()).isEqualTo(16 * 50 - cap);
+      assertThat(a.ticketStore().stats().active()).isEqualTo(cap);
+    }
   }
 
   @Test
