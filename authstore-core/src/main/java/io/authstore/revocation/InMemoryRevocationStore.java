@@ -3,6 +3,8 @@ package io.authstore.revocation;
 import io.authstore.StoreListener;
 import io.authstore.internal.Arguments;
 import io.authstore.internal.Instants;
+import io.authstore.internal.KeyHash;
+import io.authstore.internal.RevocationTable;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;

@@ -27,6 +27,7 @@ enum SharedRedis {
   private RedisProcess process;
   private RedisCluster cluster;
   private RedisConnection connection;
+  private RedisConnectionConfig config;
 
   synchronized RedisConnection connection() {
     if (connection == null) {
@@ -45,9 +46,16 @@ enum SharedRedis {
                 .map(p -> new RedisConnectionConfig.HostAndPort("127.0.0.1", p.port()))
                 .toList());
       }
-      connection = RedisConnection.open(config.build());
+      this.config = config.build();
+      connection = RedisConnection.open(this.config);
     }
     return connection;
+  }
+
+  /** How to reach this target, for stores that open their own connections. */
+  synchronized RedisConnectionConfig config() {
+    connection();
+    return config;
   }
 
   /** Deletes every key: on Cluster, on every master. */

@@ -1,4 +1,4 @@
-package io.authstore.revocation;
+package io.authstore.internal;
 
 /**
  * A seeded 64-bit hash of a pair of strings, the compact key of {@link RevocationTable}.
@@ -13,13 +13,20 @@ package io.authstore.revocation;
  * trusted issuers and administrators, and an attacker who made two jtis collide would only get a
  * token of their own refused.
  */
-final class KeyHash {
+public final class KeyHash {
   private static final long C1 = 0x87c37b91114253d5L;
   private static final long C2 = 0x4cf5ad432745937fL;
 
   private KeyHash() {}
 
-  static long of(long seed, String first, String second) {
+  /**
+   * @param seed the seed: random per process for a private table, fixed where several processes
+   *     must agree on keys (the replicated Redis layout)
+   * @param first the first string, e.g. an issuer
+   * @param second the second string, e.g. a jti
+   * @return the 64-bit key of the pair
+   */
+  public static long of(long seed, String first, String second) {
     long h = seed;
     h = absorb(h, first);
     h = round(h, first.length() | 0x1_0000_0000L);

@@ -1,4 +1,4 @@
-package io.authstore.revocation;
+package io.authstore.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -20,12 +20,12 @@ import java.lang.invoke.VarHandle;
  *
  * <h2>Concurrency</h2>
  *
- * Readers take no lock. Writers hold this object's monitor. Safety for readers rests on three
- * rules: (1) a slot's key is written before its tag is published (release), and readers read the
- * tag first (acquire); (2) a published slot's key never changes: a deleted slot is not reused, only
- * dropped when the table is rebuilt into new arrays, which are published through a volatile field;
- * (3) a value only grows, written atomically. A reader therefore sees, for a key, either no entry
- * or an entry with one of the values it has had, never another key's value.
+ * Thread-safe. Readers take no lock. Writers hold this object's monitor. Safety for readers rests
+ * on three rules: (1) a slot's key is written before its tag is published (release), and readers
+ * read the tag first (acquire); (2) a published slot's key never changes: a deleted slot is not
+ * reused, only dropped when the table is rebuilt into new arrays, which are published through a
+ * volatile field; (3) a value only grows, written atomically. A reader therefore sees, for a key,
+ * either no entry or an entry with one of the values it has had, never another key's value.
  *
  * <h2>Expiry</h2>
  *
@@ -35,9 +35,9 @@ import java.lang.invoke.VarHandle;
  * live entries under a steady write rate. {@link #purge(long)} walks everything for maintenance,
  * taking the lock for one chunk at a time so writers never wait for a whole walk.
  */
-final class RevocationTable {
+public final class RevocationTable {
   /** What {@link #get(long)} returns for a key it does not hold. */
-  static final long ABSENT = Long.MIN_VALUE;
+  public static final long ABSENT = Long.MIN_VALUE;
 
   private static final byte EMPTY = 0;
   private static final byte DELETED = (byte) 0xFF;
@@ -72,14 +72,14 @@ final class RevocationTable {
   /**
    * @param expiryOffset added to a value to get the instant (epoch millis) it expires at
    */
-  RevocationTable(long expiryOffset) {
+  public RevocationTable(long expiryOffset) {
     this.expiryOffset = expiryOffset;
   }
 
   /**
    * @return the value stored for {@code key}, expired or not, or {@link #ABSENT}
    */
-  long get(long key) {
+  public long get(long key) {
     Slots s = slots;
     byte[] tags = s.tags;
     long[] entries = s.entries;
@@ -99,14 +99,14 @@ final class RevocationTable {
   /**
    * @return true if the table holds no entry, live or expired-but-not-reclaimed
    */
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return live == 0;
   }
 
   /**
    * @return entries held, including expired ones not yet reclaimed
    */
-  int size() {
+  public int size() {
     return live;
   }
 
@@ -116,7 +116,7 @@ final class RevocationTable {
    * @param now the current time, for reclaiming expired entries on the way
    * @return how many expired entries were reclaimed on the way
    */
-  synchronized int putMax(long key, long value, long now) {
+  public synchronized int putMax(long key, long value, long now) {
     Slots s = slots;
     byte tag = tagOf(key);
     int i = (int) key & s.mask;
@@ -156,7 +156,7 @@ final class RevocationTable {
    *
    * @return how many entries were reclaimed
    */
-  int purge(long now) {
+  public int purge(long now) {
     int removed = 0;
     for (int start = 0; ; start += PURGE_CHUNK) {
       synchronized (this) {
@@ -168,6 +168,42 @@ final class RevocationTable {
           return removed;
         }
         removed += sweepRange(s, now, start, Math.min(start + PURGE_CHUNK, s.tags.length));
+      }
+    }
+  }
+
+  /** Receives the live entries of a table. */
+  @FunctionalInterface
+  public interface EntryConsumer {
+    /**
+     * @param key an entry's key
+     * @param value its value
+     */
+    void accept(long key, long value);
+  }
+
+  /**
+   * Hands every entry that has not expired at {@code now} to {@code consumer}, one chunk of slots
+   * per lock acquisition: entries written meanwhile may or may not be seen. For replication
+   * (writing a view back to an emptied Redis), never on a request path.
+   *
+   * @param now the current time
+   * @param consumer receives each live entry; must not call back into this table
+   */
+  public void forEachLive(long now, EntryConsumer consumer) {
+    for (int start = 0; ; start += PURGE_CHUNK) {
+      synchronized (this) {
+        Slots s = slots;
+        if (start >= s.tags.length) {
+          return;
+        }
+        int end = Math.min(start + PURGE_CHUNK, s.tags.length);
+        for (int i = start; i < end; i++) {
+          byte t = s.tags[i];
+          if (t != EMPTY && t != DELETED && !isExpired(s.entries[2 * i + 1], now)) {
+            consumer.accept(s.entries[2 * i], s.entries[2 * i + 1]);
+          }
+        }
       }
     }
   }

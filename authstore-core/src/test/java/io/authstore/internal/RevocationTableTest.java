@@ -1,4 +1,4 @@
-package io.authstore.revocation;
+package io.authstore.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,614 @@
+package io.authstore.redis;
+
+import io.authstore.StoreListener;
+import io.authstore.StoreUnavailableException;
+import io.authstore.internal.Arguments;
+import io.authstore.internal.Instants;
+import io.authstore.internal.KeyHash;
+import io.authstore.internal.RevocationTable;
+import io.authstore.revocation.RevocationOptions;
+import io.authstore.revocation.RevocationStore;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ScoredValueScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link RevocationStore} that answers checks from a complete local replica of the revocation
+ * list, with Redis as the source of truth: a check is a lookup in this process's memory (the same
+ * compact table as {@link io.authstore.revocation.InMemoryRevocationStore}), not a round trip.
+ *
+ * <h2>How the view stays complete</h2>
+ *
+ * <ul>
+ *   <li><b>Write.</b> {@link #revoke} and {@link #revokeSubject} run one script that adds the entry
+ *       to a sorted set and appends a change record to a Redis Stream, atomically; the call returns
+ *       after Redis acknowledged it (and the entry is applied locally at once).
+ *   <li><b>Bootstrap.</b> On start the follower reads the stream's last id (the position), then the
+ *       sorted sets with {@code ZSCAN} in pages, never blocking Redis for long, then follows the
+ *       stream from the position. A revocation written during the snapshot is after the position,
+ *       so it is read from the stream if the snapshot missed it. Not ready until then.
+ *   <li><b>Follow.</b> One background thread on its own connection loops: {@code GET} of the epoch
+ *       key, the stream's first id, then {@code XREAD BLOCK} from the last applied id, all
+ *       pipelined. Each returned loop confirms the view complete as of when it was sent.
+ *   <li><b>Gaps.</b> A stream trimmed past the view's position (the first id is after the last
+ *       applied one) triggers a full resync. The entries themselves are never lost locally: a
+ *       resync only adds.
+ *   <li><b>Redis that comes back empty</b> (restart without persistence, {@code FLUSHALL}): the
+ *       epoch key, a random value set by the first writer, is gone or changed. Every instance then
+ *       writes its unexpired entries back, with change records, and resyncs; so no revocation held
+ *       by any instance disappears, and instances started meanwhile receive them from the stream.
+ * </ul>
+ *
+ * <h2>Freshness, and what it means for security</h2>
+ *
+ * The view is confirmed complete each time a follow loop returns. When the last confirmation is
+ * older than {@link ReplicationOptions#maxStaleness()} (default 5 s), or before the bootstrap
+ * finished, the policy applies: {@link ReplicationOptions.StalenessPolicy#FAIL_CLOSED} (default)
+ * makes checks throw {@link StoreUnavailableException}; {@code SERVE_STALE} keeps answering and
+ * {@link #state()} reports {@link State#STALE}.
+ *
+ * <p>When Redis is down for every instance, the views stay complete: nobody can revoke (a revoke
+ * needs Redis to acknowledge), so serving stale is safe there. The risk is a partition: this
+ * instance cut off while others still reach Redis and revoke. Under {@code FAIL_CLOSED} it stops
+ * answering after {@code maxStaleness}; under {@code SERVE_STALE} it may accept a token revoked
+ * during the partition, for as long as the partition lasts. Choose {@code SERVE_STALE} only where
+ * availability outweighs that window.
+ *
+ * <h2>Storage details</h2>
+ *
+ * Every key shares the hash tag {@code {revocations}} (one Cluster slot, so the write is atomic):
+ * {@code <prefix>{revocations}:jti} and {@code :sub}, sorted sets whose members are the 16 hex
+ * digits of a 64-bit hash of issuer and jti (or subject) with a fixed seed, scores the expiry (or
+ * {@code notBefore}) in epoch ms; {@code :log}, the change stream, trimmed to about {@link
+ * ReplicationOptions#feedMaxLength()}; {@code :epoch}. Keys carry TTLs as in {@link
+ * RedisRevocationStore}. Hashing the pair means the view can write its entries back without keeping
+ * the strings; the chance of a false "revoked" is the one stated in {@link
+ * io.authstore.revocation.InMemoryRevocationStore}, and since the seed is fixed, two jtis built to
+ * collide would only get a token of their own refused.
+ *
+ * <p>Thread-safe. Checks never block and take no lock.
+ */
+public final class ReplicatedRevocationStore implements RevocationStore {
+  private static final Logger log = LoggerFactory.getLogger(ReplicatedRevocationStore.class);
+  private static final LuaScript WRITE = LuaScript.load("replicated-write");
+  private static final LuaScript RESTORE = LuaScript.load("replicated-restore");
+  // Fixed so that every instance computes the same member for the same token.
+  private static final long JTI_SEED = 0x6a74692d61757468L;
+  private static final long SUBJECT_SEED = 0x7375622d61757468L;
+  private static final int SCAN_PAGE = 1000;
+  private static final int RESTORE_BATCH = 500;
+  private static final String NO_POSITION = "0-0";
+  private static final Duration NEVER_CONFIRMED = Duration.ofDays(365 * 100);
+
+  /** Where the view stands. */
+  public enum State {
+    /** Loading the snapshot: checks fail. */
+    BOOTSTRAPPING,
+    /** Complete, confirmed within the staleness bound. */
+    READY,
+    /** Not confirmed within the bound: checks fail or serve stale, per the policy. */
+    STALE,
+    /** Closed. */
+    CLOSED
+  }
+
+  private final RedisConnection writer;
+  private final RedisConnection follower;
+  private final RevocationOptions options;
+  private final ReplicationOptions replication;
+  private final Clock clock;
+  private final StoreListener listener;
+  private final ReplicaListener replicaListener;
+  private final long maxLifetimeMillis;
+  private final String jtiKey;
+  private final String subKey;
+  private final String logKey;
+  private final String epochKey;
+  private final String epochCandidate;
+  private final long blockMillis;
+  private final RevocationTable jtis = new RevocationTable(0);
+  private final RevocationTable subjects;
+  private final Thread followerThread;
+  private final ScheduledExecutorService watchdog;
+  private final CountDownLatch firstBootstrap = new CountDownLatch(1);
+
+  private volatile State state = State.BOOTSTRAPPING;
+  // The one field a check reads besides the table: true while answers may be given.
+  private volatile boolean usable;
+  private volatile long confirmedAtNanos;
+  private volatile boolean everConfirmed;
+  private volatile boolean closed;
+  // Follower-thread state.
+  private String lastId = NO_POSITION;
+  private String epoch;
+  private boolean resyncNeeded = true;
+  private ReplicaListener.ResyncReason resyncReason = ReplicaListener.ResyncReason.BOOTSTRAP;
+
+  private ReplicatedRevocationStore(
+      RedisConnection writer,
+      RedisConnection follower,
+      RevocationOptions options,
+      ReplicationOptions replication) {
+    this.writer = writer;
+    this.follower = follower;
+    this.options = options;
+    this.replication = replication;
+    this.clock = options.clock();
+    this.listener = options.listener();
+    this.replicaListener = replication.listener();
+    this.maxLifetimeMillis = options.maxTokenLifetime().toMillis();
+    this.subjects = new RevocationTable(maxLifetimeMillis);
+    String base = writer.config().keyPrefix() + "{revocations}:";
+    this.jtiKey = base + "jti";
+    this.subKey = base + "sub";
+    this.logKey = base + "log";
+    this.epochKey = base + "epoch";
+    byte[] random = new byte[16];
+    new SecureRandom().nextBytes(random);
+    this.epochCandidate = HexFormat.of().formatHex(random);
+    long timeout = writer.config().commandTimeout().toMillis();
+    this.blockMillis = Math.max(10, Math.min(1000, timeout / 3));
+    this.followerThread = new Thread(this::follow, "authstore-revocation-follower");
+    this.followerThread.setDaemon(true);
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "authstore-revocation-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Connects (two connections: one for writes, one for following the change feed) and starts
+   * bootstrapping in the background. Checks fail with {@link StoreUnavailableException} until the
+   * view is ready; see {@link #awaitReady(Duration)}.
+   *
+   * @param config where Redis is
+   * @param options limits, clock and listener
+   * @param replication staleness bound and policy, feed length, view listener
+   * @return the store
+   * @throws StoreUnavailableException if Redis cannot be reached at start
+   */
+  public static ReplicatedRevocationStore connect(
+      RedisConnectionConfig config, RevocationOptions options, ReplicationOptions replication) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(replication, "replication");
+    RedisConnection writer = RedisConnection.open(config);
+    RedisConnection follower;
+    try {
+      follower = RedisConnection.open(config);
+    } catch (RuntimeException e) {
+      writer.close();
+      throw e;
+    }
+    ReplicatedRevocationStore store =
+        new ReplicatedRevocationStore(writer, follower, options, replication);
+    store.start();
+    return store;
+  }
+
+  private void start() {
+    followerThread.start();
+    long tick = Math.max(10, replication.maxStaleness().toMillis() / 10);
+    watchdog.scheduleWithFixedDelay(this::checkFreshness, tick, tick, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Waits until the first bootstrap finished.
+   *
+   * @param timeout how long to wait
+   * @return true if the view is ready
+   */
+  public boolean awaitReady(Duration timeout) {
+    try {
+      return firstBootstrap.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          && state == State.READY;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * @return where the view stands; {@link State#READY} when checks are answered from a view
+   *     confirmed complete within the staleness bound
+   */
+  public State state() {
+    return state;
+  }
+
+  /**
+   * @return how long ago the view was last confirmed complete; very large before the bootstrap
+   */
+  public Duration staleness() {
+    long at = confirmedAtNanos;
+    return everConfirmed ? Duration.ofNanos(System.nanoTime() - at) : NEVER_CONFIRMED;
+  }
+
+  @Override
+  public void revoke(String issuer, String jti, Instant expiresAt) {
+    long key = jtiKey(issuer, jti);
+    Objects.requireNonNull(expiresAt, "expiresAt must not be null");
+    long exp = Instants.ceilMillis(expiresAt);
+    long now = clock.millis();
+    if (exp <= now) {
+      return;
+    }
+    write("j", jtiKey, key, exp, now, exp - now);
+    reportReclaimed(jtis.putMax(key, exp, now));
+    listener.revoked();
+  }
+
+  @Override
+  public void revokeSubject(String issuer, String subject, Instant notBefore) {
+    long key = subjectKey(issuer, subject);
+    Objects.requireNonNull(notBefore, "notBefore must not be null");
+    long nb = Instants.ceilMillis(notBefore);
+    long now = clock.millis();
+    if (nb <= now - maxLifetimeMillis) {
+      return;
+    }
+    write("s", subKey, key, nb, now - maxLifetimeMillis, nb + maxLifetimeMillis - now);
+    reportReclaimed(subjects.putMax(key, nb, now));
+    listener.subjectRevoked();
+  }
+
+  private void write(String kind, String set, long key, long score, long dropAtOrBelow, long life) {
+    writer.eval(
+        WRITE,
+        ScriptOutputType.VALUE,
+        new String[] {set, logKey, epochKey},
+        kind,
+        member(key),
+        Long.toString(score),
+        Long.toString(dropAtOrBelow),
+        Long.toString(life + RedisConnection.TTL_SLACK_MILLIS),
+        Integer.toString(replication.feedMaxLength()),
+        epochCandidate);
+    writer.awaitReplication(kind.equals("j") ? "revoke" : "revokeSubject");
+  }
+
+  @Override
+  public boolean isRevoked(String issuer, String jti) {
+    long key = jtiKey(issuer, jti);
+    checkUsable();
+    boolean revoked = isJtiRevoked(key);
+    listener.revocationChecked(revoked);
+    return revoked;
+  }
+
+  @Override
+  public boolean isRevoked(String issuer, String jti, String subject, Instant issuedAt) {
+    long key = jtiKey(issuer, jti);
+    long subjectKey = subjectKey(issuer, subject);
+    Objects.requireNonNull(issuedAt, "issuedAt must not be null");
+    checkUsable();
+    boolean revoked = isJtiRevoked(key) || isBeforeSubjectMarker(subjectKey, issuedAt);
+    listener.revocationChecked(revoked);
+    return revoked;
+  }
+
+  private boolean isJtiRevoked(long key) {
+    long exp = jtis.get(key);
+    return exp != RevocationTable.ABSENT && exp > clock.millis();
+  }
+
+  private boolean isBeforeSubjectMarker(long key, Instant issuedAt) {
+    if (subjects.isEmpty()) {
+      return false;
+    }
+    long nb = subjects.get(key);
+    if (nb == RevocationTable.ABSENT) {
+      return false;
+    }
+    boolean alive =
+        nb > Long.MAX_VALUE - maxLifetimeMillis || nb + maxLifetimeMillis > clock.millis();
+    return alive && Instants.floorMillis(issuedAt) < nb;
+  }
+
+  private void checkUsable() {
+    if (!usable) {
+      throw new StoreUnavailableException(
+          "revocation view is "
+              + state
+              + " (last confirmed complete "
+              + staleness().toMillis()
+              + " ms ago, bound "
+              + replication.maxStaleness().toMillis()
+              + " ms)");
+    }
+  }
+
+  @Override
+  public long size() {
+    checkOpen();
+    return jtis.size();
+  }
+
+  @Override
+  public int purgeExpired() {
+    checkOpen();
+    long now = clock.millis();
+    int removed = jtis.purge(now) + subjects.purge(now);
+    reportReclaimed(removed);
+    return removed;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    setState(State.CLOSED);
+    usable = false;
+    watchdog.shutdownNow();
+    followerThread.interrupt();
+    try {
+      followerThread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    follower.close();
+    writer.close();
+  }
+
+  // ---------------------------------------------------------------- follower thread
+
+  private void follow() {
+    while (!closed) {
+      try {
+        if (resyncNeeded) {
+          resync();
+        } else {
+          followOnce();
+        }
+      } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        log.debug("revocation follower: {}", e.getMessage());
+        pause(100);
+      }
+    }
+  }
+
+  private void followOnce() {
+    long sentAt = System.nanoTime();
+    RedisFuture<String> epochNow = follower.async().get(epochKey);
+    RedisFuture<List<StreamMessage<String, String>>> first =
+        follower.async().xrange(logKey, Range.create("-", "+"), Limit.from(1));
+    RedisFuture<List<StreamMessage<String, String>>> changes =
+        follower
+            .async()
+            .xread(
+                XReadArgs.Builder.block(blockMillis).count(1000),
+                XReadArgs.StreamOffset.from(logKey, lastId));
+    String currentEpoch = follower.await(epochNow, "follow");
+    List<StreamMessage<String, String>> head = follower.await(first, "follow");
+    List<StreamMessage<String, String>> batch = follower.await(changes, "follow");
+    if (!Objects.equals(currentEpoch, epoch)) {
+      requestResync(ReplicaListener.ResyncReason.DATA_LOSS);
+      return;
+    }
+    if (!lastId.equals(NO_POSITION)
+        && !head.isEmpty()
+        && compareIds(head.get(0).getId(), lastId) > 0) {
+      // The oldest record still in the feed is after the last one applied: records between them
+      // may have been trimmed unread. (With the feed trimmed to feedMaxLength, that only happens
+      // to a view that fell that far behind.)
+      requestResync(ReplicaListener.ResyncReason.FEED_GAP);
+      return;
+    }
+    long now = clock.millis();
+    if (batch != null) {
+      for (StreamMessage<String, String> change : batch) {
+        apply(change, now);
+        lastId = change.getId();
+        // A stream id starts with Redis's clock in ms at the write: the lag is only as exact as
+        // the two clocks agree.
+        long writtenAt = Long.parseLong(change.getId().substring(0, change.getId().indexOf('-')));
+        replicaListener.changeApplied(
+            Duration.ofMillis(Math.max(0, System.currentTimeMillis() - writtenAt)));
+      }
+    }
+    confirm(sentAt);
+  }
+
+  private void requestResync(ReplicaListener.ResyncReason reason) {
+    resyncNeeded = true;
+    resyncReason = reason;
+  }
+
+  private void resync() {
+    long sentAt = System.nanoTime();
+    long now = clock.millis();
+    if (resyncReason == ReplicaListener.ResyncReason.DATA_LOSS) {
+      log.warn(
+          "redis lost the revocation list (restart without persistence or flush): writing"
+              + " this instance's {} entries back",
+          jtis.size() + subjects.size());
+      writeBack(now);
+    }
+    follower.await(follower.async().setnx(epochKey, epochCandidate), "bootstrap");
+    String currentEpoch = follower.await(follower.async().get(epochKey), "bootstrap");
+    List<StreamMessage<String, String>> last =
+        follower.await(
+            follower.async().xrevrange(logKey, Range.create("-", "+"), Limit.from(1)), "bootstrap");
+    String position = last.isEmpty() ? NO_POSITION : last.get(0).getId();
+    scanInto(jtiKey, jtis, now);
+    scanInto(subKey, subjects, now);
+    epoch = currentEpoch;
+    lastId = position;
+    resyncNeeded = false;
+    replicaListener.resynced(resyncReason, jtis.size());
+    confirm(sentAt);
+    firstBootstrap.countDown();
+  }
+
+  private void scanInto(String key, RevocationTable table, long now) {
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      ScoredValueScanCursor<String> page =
+          follower.await(
+              follower.async().zscan(key, cursor, ScanArgs.Builder.limit(SCAN_PAGE)), "bootstrap");
+      for (ScoredValue<String> v : page.getValues()) {
+        table.putMax(parseMember(v.getValue()), (long) v.getScore(), now);
+      }
+      cursor = page;
+    } while (!cursor.isFinished());
+  }
+
+  private void writeBack(long now) {
+    restore("j", jtiKey, jtis, 0, now);
+    restore("s", subKey, subjects, maxLifetimeMillis, now);
+  }
+
+  private void restore(String kind, String set, RevocationTable table, long offset, long now) {
+    List<String> args = new ArrayList<>();
+    table.forEachLive(
+        now,
+        (key, value) -> {
+          args.add(member(key));
+          args.add(Long.toString(value));
+          if (args.size() >= RESTORE_BATCH * 2) {
+            sendRestore(kind, set, offset, now, args);
+            args.clear();
+          }
+        });
+    if (!args.isEmpty()) {
+      sendRestore(kind, set, offset, now, args);
+    }
+  }
+
+  private void sendRestore(String kind, String set, long offset, long now, List<String> pairs) {
+    List<String> args = new ArrayList<>(pairs.size() + 5);
+    args.add(kind);
+    args.add(Integer.toString(replication.feedMaxLength()));
+    args.add(Long.toString(now));
+    args.add(Long.toString(offset));
+    args.add(Long.toString(RedisConnection.TTL_SLACK_MILLIS));
+    args.addAll(pairs);
+    follower.eval(
+        RESTORE,
+        ScriptOutputType.INTEGER,
+        new String[] {set, logKey, epochKey},
+        args.toArray(String[]::new));
+  }
+
+  private void apply(StreamMessage<String, String> change, long now) {
+    String kind = change.getBody().get("k");
+    String member = change.getBody().get("m");
+    String score = change.getBody().get("v");
+    if (kind == null || member == null || score == null) {
+      return; // not ours: ignore rather than stop following
+    }
+    RevocationTable table = kind.equals("s") ? subjects : jtis;
+    reportReclaimed(table.putMax(parseMember(member), Long.parseLong(score), now));
+  }
+
+  private void confirm(long sentAtNanos) {
+    confirmedAtNanos = sentAtNanos;
+    everConfirmed = true;
+    if (state != State.READY && !closed) {
+      setState(State.READY);
+    }
+    usable = !closed;
+  }
+
+  private void checkFreshness() {
+    if (closed || !everConfirmed) {
+      return;
+    }
+    boolean stale = System.nanoTime() - confirmedAtNanos > replication.maxStaleness().toNanos();
+    if (stale && state == State.READY) {
+      setState(State.STALE);
+      usable = replication.policy() == ReplicationOptions.StalenessPolicy.SERVE_STALE;
+      log.warn(
+          "revocation view not confirmed for {} ms (bound {} ms): {}",
+          staleness().toMillis(),
+          replication.maxStaleness().toMillis(),
+          usable ? "serving stale answers" : "failing checks closed");
+    }
+  }
+
+  private void setState(State next) {
+    State previous = state;
+    state = next;
+    if (previous != next) {
+      replicaListener.stateChanged(next);
+    }
+  }
+
+  // ---------------------------------------------------------------- keys and helpers
+
+  private long jtiKey(String issuer, String jti) {
+    checkOpen();
+    Arguments.requireLength("issuer", issuer, options.maxIssuerLength());
+    Arguments.requireText("jti", jti, options.maxJtiLength());
+    return KeyHash.of(JTI_SEED, issuer, jti);
+  }
+
+  private long subjectKey(String issuer, String subject) {
+    checkOpen();
+    Arguments.requireLength("issuer", issuer, options.maxIssuerLength());
+    Arguments.requireText("subject", subject, options.maxSubjectLength());
+    return KeyHash.of(SUBJECT_SEED, issuer, subject);
+  }
+
+  static String member(long key) {
+    return HexFormat.of().toHexDigits(key);
+  }
+
+  static long parseMember(String member) {
+    return Long.parseUnsignedLong(member, 16);
+  }
+
+  static int compareIds(String a, String b) {
+    int da = a.indexOf('-');
+    int db = b.indexOf('-');
+    int c = Long.compare(Long.parseLong(a.substring(0, da)), Long.parseLong(b.substring(0, db)));
+    return c != 0
+        ? c
+        : Long.compare(Long.parseLong(a.substring(da + 1)), Long.parseLong(b.substring(db + 1)));
+  }
+
+  private void reportReclaimed(int count) {
+    if (count > 0) {
+      listener.expiredReclaimed(count);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("store is closed");
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
