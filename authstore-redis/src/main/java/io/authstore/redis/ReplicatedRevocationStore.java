@@ -8,8 +8,6 @@ import io.authstore.internal.KeyHash;
 import io.authstore.internal.RevocationTable;
 import io.authstore.revocation.RevocationOptions;
 import io.authstore.revocation.RevocationStore;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -81,9 +79,9 @@ import org.slf4j.LoggerFactory;
  * {@code <prefix>{revocations}:jti} and {@code :sub}, sorted sets whose members are the 16 hex
  * digits of a 64-bit hash of issuer and jti (or subject) with a fixed seed, scores the expiry (or
  * {@code notBefore}) in epoch ms; {@code :log}, the change stream, trimmed to about {@link
- * ReplicationOptions#feedMaxLength()}; {@code :epoch}. Keys carry TTLs as in {@link
- * RedisRevocationStore}. Hashing the pair means the view can write its entries back without keeping
- * the strings; the chance of a false "revoked" is the one stated in {@link
+ * ReplicationOptions#feedMaxLength()}; {@code :seq}, the sequence; {@code :epoch}. Keys carry TTLs
+ * as in {@link RedisRevocationStore}. Hashing the pair means the view can write its entries back
+ * without keeping the strings; the chance of a false "revoked" is the one stated in {@link
  * io.authstore.revocation.InMemoryRevocationStore}, and since the seed is fixed, two jtis built to
  * collide would only get a token of their own refused.
  *
@@ -93,6 +91,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   private static final Logger log = LoggerFactory.getLogger(ReplicatedRevocationStore.class);
   private static final LuaScript WRITE = LuaScript.load("replicated-write");
   private static final LuaScript RESTORE = LuaScript.load("replicated-restore");
+  private static final LuaScript POSITION = LuaScript.load("replicated-position");
   // Fixed so that every instance computes the same member for the same token.
   private static final long JTI_SEED = 0x6a74692d61757468L;
   private static final long SUBJECT_SEED = 0x7375622d61757468L;
@@ -125,6 +124,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   private final String subKey;
   private final String logKey;
   private final String epochKey;
+  private final String seqKey;
   private final String epochCandidate;
   private final long blockMillis;
   private final RevocationTable jtis = new RevocationTable(0);
@@ -141,6 +141,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   private volatile boolean closed;
   // Follower-thread state.
   private String lastId = NO_POSITION;
+  private long lastSeq;
   private String epoch;
   private boolean resyncNeeded = true;
   private ReplicaListener.ResyncReason resyncReason = ReplicaListener.ResyncReason.BOOTSTRAP;
@@ -164,6 +165,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     this.subKey = base + "sub";
     this.logKey = base + "log";
     this.epochKey = base + "epoch";
+    this.seqKey = base + "seq";
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     this.epochCandidate = HexFormat.of().formatHex(random);
@@ -279,7 +281,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     writer.eval(
         WRITE,
         ScriptOutputType.VALUE,
-        new String[] {set, logKey, epochKey},
+        new String[] {set, logKey, epochKey, seqKey},
         kind,
         member(key),
         Long.toString(score),
@@ -395,8 +397,6 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   private void followOnce() {
     long sentAt = System.nanoTime();
     RedisFuture<String> epochNow = follower.async().get(epochKey);
-    RedisFuture<List<StreamMessage<String, String>>> first =
-        follower.async().xrange(logKey, Range.create("-", "+"), Limit.from(1));
     RedisFuture<List<StreamMessage<String, String>>> changes =
         follower
             .async()
@@ -404,19 +404,9 @@ public final class ReplicatedRevocationStore implements RevocationStore {
                 XReadArgs.Builder.block(blockMillis).count(1000),
                 XReadArgs.StreamOffset.from(logKey, lastId));
     String currentEpoch = follower.await(epochNow, "follow");
-    List<StreamMessage<String, String>> head = follower.await(first, "follow");
     List<StreamMessage<String, String>> batch = follower.await(changes, "follow");
     if (!Objects.equals(currentEpoch, epoch)) {
       requestResync(ReplicaListener.ResyncReason.DATA_LOSS);
-      return;
-    }
-    if (!lastId.equals(NO_POSITION)
-        && !head.isEmpty()
-        && compareIds(head.get(0).getId(), lastId) > 0) {
-      // The oldest record still in the feed is after the last one applied: records between them
-      // may have been trimmed unread. (With the feed trimmed to feedMaxLength, that only happens
-      // to a view that fell that far behind.)
-      requestResync(ReplicaListener.ResyncReason.FEED_GAP);
       return;
     }
     long now = clock.millis();
@@ -424,6 +414,15 @@ public final class ReplicatedRevocationStore implements RevocationStore {
       for (StreamMessage<String, String> change : batch) {
         apply(change, now);
         lastId = change.getId();
+        String n = change.getBody().get("n");
+        long seq = n == null ? -1 : Long.parseLong(n);
+        if (seq != lastSeq + 1) {
+          // A record between the last applied one and this one is gone: trimmed unread (or the
+          // sequence key expired with an idle list). Applying what arrived is still right; a
+          // resync fetches what did not.
+          requestResync(ReplicaListener.ResyncReason.FEED_GAP);
+        }
+        lastSeq = seq;
         // A stream id starts with Redis's clock in ms at the write: the lag is only as exact as
         // the two clocks agree.
         long writtenAt = Long.parseLong(change.getId().substring(0, change.getId().indexOf('-')));
@@ -451,14 +450,13 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     }
     follower.await(follower.async().setnx(epochKey, epochCandidate), "bootstrap");
     String currentEpoch = follower.await(follower.async().get(epochKey), "bootstrap");
-    List<StreamMessage<String, String>> last =
-        follower.await(
-            follower.async().xrevrange(logKey, Range.create("-", "+"), Limit.from(1)), "bootstrap");
-    String position = last.isEmpty() ? NO_POSITION : last.get(0).getId();
+    List<Object> position =
+        follower.eval(POSITION, ScriptOutputType.MULTI, new String[] {logKey, seqKey});
     scanInto(jtiKey, jtis, now);
     scanInto(subKey, subjects, now);
     epoch = currentEpoch;
-    lastId = position;
+    lastId = (String) position.get(0);
+    lastSeq = Long.parseLong((String) position.get(1));
     resyncNeeded = false;
     replicaListener.resynced(resyncReason, jtis.size());
     confirm(sentAt);
@@ -511,7 +509,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     follower.eval(
         RESTORE,
         ScriptOutputType.INTEGER,
-        new String[] {set, logKey, epochKey},
+        new String[] {set, logKey, epochKey, seqKey},
         args.toArray(String[]::new));
   }
 
@@ -573,6 +571,11 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     Arguments.requireLength("issuer", issuer, options.maxIssuerLength());
     Arguments.requireText("subject", subject, options.maxSubjectLength());
     return KeyHash.of(SUBJECT_SEED, issuer, subject);
+  }
+
+  /** The sorted-set member of a jti revocation: what every instance computes for it. */
+  static String jtiMember(String issuer, String jti) {
+    return member(KeyHash.of(JTI_SEED, issuer, jti));
   }
 
   static String member(long key) {
