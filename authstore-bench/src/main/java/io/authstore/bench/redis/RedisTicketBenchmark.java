@@ -1,0 +1,201 @@
+package io.authstore.bench.redis;
+
+import io.authstore.redis.RedisBackend;
+import io.authstore.redis.RedisConnectionConfig;
+import io.authstore.revocation.RevocationOptions;
+import io.authstore.revocation.RevocationStore;
+import io.authstore.testkit.RedisProcess;
+import io.authstore.ticket.ConsumeResult;
+import io.authstore.ticket.TicketOptions;
+import io.authstore.ticket.TicketStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.session.Session;
+import org.springframework.session.SessionRepository;
+import org.springframework.session.data.redis.RedisIndexedSessionRepository;
+import org.springframework.session.data.redis.RedisSessionRepository;
+
+/**
+ * Ticket lifecycle (issue, then consume once) and revoke-then-check on a real {@code redis-server}
+ * started by the test kit on loopback, against the floor (raw Lettuce commands, two round trips)
+ * and Spring Session Data Redis. Each state starts its own identically configured server, so every
+ * implementation is measured against the same kind of Redis in the same run.
+ *
+ * <p>Run (single thread, then 16 threads):
+ *
+ * <pre>
+ * ./mvnw -q -pl authstore-bench -am package -DskipTests
+ * java -jar authstore-bench/target/benchmarks.jar 'RedisTicketBenchmark' -f 2 -wi 3 -w 2s -i 5 -r 3s -t 1
+ * java -jar authstore-bench/target/benchmarks.jar 'RedisTicketBenchmark' -f 2 -wi 3 -w 2s -i 5 -r 3s -t 16
+ * </pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class RedisTicketBenchmark {
+  private static final Duration TTL = Duration.ofMinutes(30);
+  private static final AtomicLong IDS = new AtomicLong();
+
+  /** authstore's Redis stores on their own Lettuce connection. */
+  @State(Scope.Benchmark)
+  public static class Authstore {
+    RedisProcess redis;
+    RedisBackend backend;
+    TicketStore tickets;
+    RevocationStore revocations;
+
+    @Setup(Level.Trial)
+    public void start() {
+      redis = RedisProcess.start();
+      backend =
+          RedisBackend.open(
+              RedisConnectionConfig.builder().standalone("127.0.0.1", redis.port()).build(),
+              RevocationOptions.defaults(),
+              // Caps high enough that they never refuse: consumed tickets stay as tombstones.
+              TicketOptions.builder()
+                  .maxActive(Integer.MAX_VALUE)
+                  .maxActivePerSubject(Integer.MAX_VALUE)
+                  .build(),
+              RedisBackend.FallbackPolicy.FAIL);
+      tickets = backend.ticketStore();
+      revocations = backend.revocationStore();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      backend.close();
+      redis.close();
+    }
+  }
+
+  /** The floor: raw Lettuce, {@code SET PX} then {@code GETDEL} (or {@code GET}). */
+  @State(Scope.Benchmark)
+  public static class Floor {
+    RedisProcess redis;
+    RedisClient client;
+    StatefulRedisConnection<String, String> connection;
+    RedisCommands<String, String> commands;
+
+    @Setup(Level.Trial)
+    public void start() {
+      redis = RedisProcess.start();
+      client = RedisClient.create(redis.uri());
+      connection = client.connect();
+      commands = connection.sync();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      connection.close();
+      client.shutdown();
+      redis.close();
+    }
+  }
+
+  /** Spring Session Data Redis on Spring Data Redis with its Lettuce driver. */
+  @State(Scope.Benchmark)
+  public static class SpringSession {
+    RedisProcess redis;
+    LettuceConnectionFactory factory;
+    RedisSessionRepository plain;
+    RedisIndexedSessionRepository indexed;
+
+    @Setup(Level.Trial)
+    public void start() {
+      redis = RedisProcess.start();
+      factory =
+          new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
+      factory.afterPropertiesSet();
+      factory.start();
+      RedisTemplate<String, Object> template = new RedisTemplate<>();
+      template.setConnectionFactory(factory);
+      template.setKeySerializer(RedisSerializer.string());
+      template.setHashKeySerializer(RedisSerializer.string());
+      template.afterPropertiesSet();
+      plain = new RedisSessionRepository(template);
+      plain.setDefaultMaxInactiveInterval(TTL);
+      indexed = new RedisIndexedSessionRepository(template);
+      indexed.setDefaultMaxInactiveInterval(TTL);
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      factory.destroy();
+      redis.close();
+    }
+  }
+
+  @Benchmark
+  public ConsumeResult ticket_authstore(Authstore s) {
+    String ticket = s.tickets.issue("alice").ticket();
+    return s.tickets.consume(ticket);
+  }
+
+  @Benchmark
+  public String ticket_floorSetGetdel(Floor s) {
+    String key = "ticket:" + randomToken();
+    s.commands.set(key, "alice", SetArgs.Builder.px(TTL.toMillis()));
+    return s.commands.getdel(key);
+  }
+
+  @Benchmark
+  public Object ticket_springSession(SpringSession s) {
+    return sessionLifecycle(s.plain);
+  }
+
+  @Benchmark
+  public Object ticket_springSessionIndexed(SpringSession s) {
+    return sessionLifecycle(s.indexed);
+  }
+
+  // create + save, findById, deleteById: the nearest Spring Session equivalent of issue + consume.
+  private static <S extends Session> S sessionLifecycle(SessionRepository<S> repository) {
+    S session = repository.createSession();
+    session.setAttribute("subject", "alice");
+    repository.save(session);
+    S found = repository.findById(session.getId());
+    repository.deleteById(session.getId());
+    return found;
+  }
+
+  @Benchmark
+  public boolean revocation_authstore(Authstore s) {
+    String jti = "jti-" + IDS.incrementAndGet();
+    s.revocations.revoke("https://issuer.example", jti, Instant.now().plus(TTL));
+    return s.revocations.isRevoked("https://issuer.example", jti);
+  }
+
+  @Benchmark
+  public String revocation_floorSetGet(Floor s) {
+    String key = "rev:https://issuer.example:jti-" + IDS.incrementAndGet();
+    long exp = System.currentTimeMillis() + TTL.toMillis();
+    s.commands.set(key, Long.toString(exp), SetArgs.Builder.px(TTL.toMillis()));
+    return s.commands.get(key);
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[32];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}
