@@ -1,10 +1,7 @@
 package io.authstore.revocation;
 
 import io.authstore.StoreListener;
-import io.authstore.internal.Arguments;
-import io.authstore.internal.Instants;
-import io.authstore.internal.KeyHash;
-import io.authstore.internal.RevocationTable;
+import io.authstore.internal.LocalRevocations;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,22 +39,15 @@ public final class InMemoryRevocationStore implements RevocationStore {
   private final RevocationOptions options;
   private final Clock clock;
   private final StoreListener listener;
-  private final long maxLifetimeMillis;
-  private final long jtiSeed;
-  private final long subjectSeed;
-  private final RevocationTable jtis = new RevocationTable(0);
-  private final RevocationTable subjects;
+  private final LocalRevocations local;
   private volatile boolean closed;
 
   private InMemoryRevocationStore(RevocationOptions options) {
     this.options = options;
     this.clock = options.clock();
     this.listener = options.listener();
-    this.maxLifetimeMillis = options.maxTokenLifetime().toMillis();
-    this.subjects = new RevocationTable(maxLifetimeMillis);
     SecureRandom random = new SecureRandom();
-    this.jtiSeed = random.nextLong();
-    this.subjectSeed = random.nextLong();
+    this.local = new LocalRevocations(options, random.nextLong(), random.nextLong());
   }
 
   /**
@@ -77,45 +67,45 @@ public final class InMemoryRevocationStore implements RevocationStore {
 
   @Override
   public void revoke(String issuer, String jti, Instant expiresAt) {
-    long key = jtiKey(issuer, jti);
-    Objects.requireNonNull(expiresAt, "expiresAt must not be null");
-    long exp = Instants.ceilMillis(expiresAt);
+    checkOpen();
+    long key = local.jtiKey(issuer, jti);
     long now = clock.millis();
-    if (exp <= now) {
+    long exp = local.jtiExpiry(expiresAt, now);
+    if (exp == LocalRevocations.NOTHING) {
       return; // the token is dead anyway: nothing to remember
     }
-    int reclaimed = jtis.putMax(key, exp, now);
+    int reclaimed = local.putJti(key, exp, now);
     listener.revoked();
     reportReclaimed(reclaimed);
   }
 
   @Override
   public boolean isRevoked(String issuer, String jti) {
-    boolean revoked = isJtiRevoked(jtiKey(issuer, jti));
+    checkOpen();
+    boolean revoked = local.isRevoked(local.jtiKey(issuer, jti));
     listener.revocationChecked(revoked);
     return revoked;
   }
 
   @Override
   public void revokeSubject(String issuer, String subject, Instant notBefore) {
-    long key = subjectKey(issuer, subject);
-    Objects.requireNonNull(notBefore, "notBefore must not be null");
-    long nb = Instants.ceilMillis(notBefore);
+    checkOpen();
+    long key = local.subjectKey(issuer, subject);
     long now = clock.millis();
-    if (nb <= now - maxLifetimeMillis) {
+    long nb = local.subjectNotBefore(notBefore, now);
+    if (nb == LocalRevocations.NOTHING) {
       return; // every token it covers has expired already
     }
-    int reclaimed = subjects.putMax(key, nb, now);
+    int reclaimed = local.putSubject(key, nb, now);
     listener.subjectRevoked();
     reportReclaimed(reclaimed);
   }
 
   @Override
   public boolean isRevoked(String issuer, String jti, String subject, Instant issuedAt) {
-    long jtiKey = jtiKey(issuer, jti);
-    long subjectKey = subjectKey(issuer, subject);
-    Objects.requireNonNull(issuedAt, "issuedAt must not be null");
-    boolean revoked = isJtiRevoked(jtiKey) || isBeforeSubjectMarker(subjectKey, issuedAt);
+    checkOpen();
+    boolean revoked =
+        local.isRevoked(local.jtiKey(issuer, jti), local.subjectKey(issuer, subject), issuedAt);
     listener.revocationChecked(revoked);
     return revoked;
   }
@@ -123,22 +113,15 @@ public final class InMemoryRevocationStore implements RevocationStore {
   @Override
   public long size() {
     checkOpen();
-    return jtis.size();
+    return local.size();
   }
 
   @Override
   public int purgeExpired() {
     checkOpen();
-    long now = clock.millis();
-    int removed = jtis.purge(now) + subjects.purge(now);
+    int removed = local.purge(clock.millis());
     reportReclaimed(removed);
     return removed;
-  }
-
-  private void reportReclaimed(int count) {
-    if (count > 0) {
-      listener.expiredReclaimed(count);
-    }
   }
 
   @Override
@@ -153,37 +136,10 @@ public final class InMemoryRevocationStore implements RevocationStore {
     return options;
   }
 
-  private boolean isJtiRevoked(long key) {
-    long exp = jtis.get(key);
-    // Read the clock only on a hit: most checks are misses.
-    return exp != RevocationTable.ABSENT && exp > clock.millis();
-  }
-
-  private boolean isBeforeSubjectMarker(long key, Instant issuedAt) {
-    if (subjects.isEmpty()) {
-      return false;
+  private void reportReclaimed(int count) {
+    if (count > 0) {
+      listener.expiredReclaimed(count);
     }
-    long nb = subjects.get(key);
-    if (nb == RevocationTable.ABSENT) {
-      return false;
-    }
-    boolean markerAlive =
-        nb > Long.MAX_VALUE - maxLifetimeMillis || nb + maxLifetimeMillis > clock.millis();
-    return markerAlive && Instants.floorMillis(issuedAt) < nb;
-  }
-
-  private long jtiKey(String issuer, String jti) {
-    checkOpen();
-    Arguments.requireLength("issuer", issuer, options.maxIssuerLength());
-    Arguments.requireText("jti", jti, options.maxJtiLength());
-    return KeyHash.of(jtiSeed, issuer, jti);
-  }
-
-  private long subjectKey(String issuer, String subject) {
-    checkOpen();
-    Arguments.requireLength("issuer", issuer, options.maxIssuerLength());
-    Arguments.requireText("subject", subject, options.maxSubjectLength());
-    return KeyHash.of(subjectSeed, issuer, subject);
   }
 
   private void checkOpen() {

@@ -2,9 +2,8 @@ package io.authstore.redis;
 
 import io.authstore.StoreListener;
 import io.authstore.StoreUnavailableException;
-import io.authstore.internal.Arguments;
-import io.authstore.internal.Instants;
 import io.authstore.internal.KeyHash;
+import io.authstore.internal.LocalRevocations;
 import io.authstore.internal.RevocationTable;
 import io.authstore.revocation.RevocationOptions;
 import io.authstore.revocation.RevocationStore;
@@ -127,8 +126,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   private final String seqKey;
   private final String epochCandidate;
   private final long blockMillis;
-  private final RevocationTable jtis = new RevocationTable(0);
-  private final RevocationTable subjects;
+  private final LocalRevocations local;
   private final Thread followerThread;
   private final ScheduledExecutorService watchdog;
   private final CountDownLatch firstBootstrap = new CountDownLatch(1);
@@ -159,7 +157,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     this.listener = options.listener();
     this.replicaListener = replication.listener();
     this.maxLifetimeMillis = options.maxTokenLifetime().toMillis();
-    this.subjects = new RevocationTable(maxLifetimeMillis);
+    this.local = new LocalRevocations(options, JTI_SEED, SUBJECT_SEED);
     String base = writer.config().keyPrefix() + "{revocations}:";
     this.jtiKey = base + "jti";
     this.subKey = base + "sub";
@@ -251,29 +249,29 @@ public final class ReplicatedRevocationStore implements RevocationStore {
 
   @Override
   public void revoke(String issuer, String jti, Instant expiresAt) {
-    long key = jtiKey(issuer, jti);
-    Objects.requireNonNull(expiresAt, "expiresAt must not be null");
-    long exp = Instants.ceilMillis(expiresAt);
+    checkOpen();
+    long key = local.jtiKey(issuer, jti);
     long now = clock.millis();
-    if (exp <= now) {
+    long exp = local.jtiExpiry(expiresAt, now);
+    if (exp == LocalRevocations.NOTHING) {
       return;
     }
     write("j", jtiKey, key, exp, now, exp - now);
-    reportReclaimed(jtis.putMax(key, exp, now));
+    reportReclaimed(local.putJti(key, exp, now));
     listener.revoked();
   }
 
   @Override
   public void revokeSubject(String issuer, String subject, Instant notBefore) {
-    long key = subjectKey(issuer, subject);
-    Objects.requireNonNull(notBefore, "notBefore must not be null");
-    long nb = Instants.ceilMillis(notBefore);
+    checkOpen();
+    long key = local.subjectKey(issuer, subject);
     long now = clock.millis();
-    if (nb <= now - maxLifetimeMillis) {
+    long nb = local.subjectNotBefore(notBefore, now);
+    if (nb == LocalRevocations.NOTHING) {
       return;
     }
     write("s", subKey, key, nb, now - maxLifetimeMillis, nb + maxLifetimeMillis - now);
-    reportReclaimed(subjects.putMax(key, nb, now));
+    reportReclaimed(local.putSubject(key, nb, now));
     listener.subjectRevoked();
   }
 
@@ -294,40 +292,24 @@ public final class ReplicatedRevocationStore implements RevocationStore {
 
   @Override
   public boolean isRevoked(String issuer, String jti) {
-    long key = jtiKey(issuer, jti);
+    checkOpen();
+    long key = local.jtiKey(issuer, jti);
     checkUsable();
-    boolean revoked = isJtiRevoked(key);
+    boolean revoked = local.isRevoked(key);
     listener.revocationChecked(revoked);
     return revoked;
   }
 
   @Override
   public boolean isRevoked(String issuer, String jti, String subject, Instant issuedAt) {
-    long key = jtiKey(issuer, jti);
-    long subjectKey = subjectKey(issuer, subject);
+    checkOpen();
+    long key = local.jtiKey(issuer, jti);
+    long subjectKey = local.subjectKey(issuer, subject);
     Objects.requireNonNull(issuedAt, "issuedAt must not be null");
     checkUsable();
-    boolean revoked = isJtiRevoked(key) || isBeforeSubjectMarker(subjectKey, issuedAt);
+    boolean revoked = local.isRevoked(key, subjectKey, issuedAt);
     listener.revocationChecked(revoked);
     return revoked;
-  }
-
-  private boolean isJtiRevoked(long key) {
-    long exp = jtis.get(key);
-    return exp != RevocationTable.ABSENT && exp > clock.millis();
-  }
-
-  private boolean isBeforeSubjectMarker(long key, Instant issuedAt) {
-    if (subjects.isEmpty()) {
-      return false;
-    }
-    long nb = subjects.get(key);
-    if (nb == RevocationTable.ABSENT) {
-      return false;
-    }
-    boolean alive =
-        nb > Long.MAX_VALUE - maxLifetimeMillis || nb + maxLifetimeMillis > clock.millis();
-    return alive && Instants.floorMillis(issuedAt) < nb;
   }
 
   private void checkUsable() {
@@ -346,14 +328,14 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   @Override
   public long size() {
     checkOpen();
-    return jtis.size();
+    return local.size();
   }
 
   @Override
   public int purgeExpired() {
     checkOpen();
     long now = clock.millis();
-    int removed = jtis.purge(now) + subjects.purge(now);
+    int removed = local.purge(now);
     reportReclaimed(removed);
     return removed;
   }
@@ -445,20 +427,20 @@ public final class ReplicatedRevocationStore implements RevocationStore {
       log.warn(
           "redis lost the revocation list (restart without persistence or flush): writing"
               + " this instance's {} entries back",
-          jtis.size() + subjects.size());
+          local.size() + local.subjectCount());
       writeBack(now);
     }
     follower.await(follower.async().setnx(epochKey, epochCandidate), "bootstrap");
     String currentEpoch = follower.await(follower.async().get(epochKey), "bootstrap");
     List<Object> position =
         follower.eval(POSITION, ScriptOutputType.MULTI, new String[] {logKey, seqKey});
-    scanInto(jtiKey, jtis, now);
-    scanInto(subKey, subjects, now);
+    scanInto(jtiKey, local.jtis(), now);
+    scanInto(subKey, local.subjects(), now);
     epoch = currentEpoch;
     lastId = (String) position.get(0);
     lastSeq = Long.parseLong((String) position.get(1));
     resyncNeeded = false;
-    replicaListener.resynced(resyncReason, jtis.size());
+    replicaListener.resynced(resyncReason, local.size());
     confirm(sentAt);
     firstBootstrap.countDown();
   }
@@ -477,8 +459,8 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   }
 
   private void writeBack(long now) {
-    restore("j", jtiKey, jtis, 0, now);
-    restore("s", subKey, subjects, maxLifetimeMillis, now);
+    restore("j", jtiKey, local.jtis(), 0, now);
+    restore("s", subKey, local.subjects(), maxLifetimeMillis, now);
   }
 
   private void restore(String kind, String set, RevocationTable table, long offset, long now) {
@@ -520,7 +502,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     if (kind == null || member == null || score == null) {
       return; // not ours: ignore rather than stop following
     }
-    RevocationTable table = kind.equals("s") ? subjects : jtis;
+    RevocationTable table = kind.equals("s") ? local.subjects() : local.jtis();
     reportReclaimed(table.putMax(parseMember(member), Long.parseLong(score), now));
   }
 
@@ -558,20 +540,6 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   }
 
   // ---------------------------------------------------------------- keys and helpers
-
-  private long jtiKey(String issuer, String jti) {
-    checkOpen();
-    Arguments.requireLength("issuer", issuer, options.maxIssuerLength());
-    Arguments.requireText("jti", jti, options.maxJtiLength());
-    return KeyHash.of(JTI_SEED, issuer, jti);
-  }
-
-  private long subjectKey(String issuer, String subject) {
-    checkOpen();
-    Arguments.requireLength("issuer", issuer, options.maxIssuerLength());
-    Arguments.requireText("subject", subject, options.maxSubjectLength());
-    return KeyHash.of(SUBJECT_SEED, issuer, subject);
-  }
 
   /** The sorted-set member of a jti revocation: what every instance computes for it. */
   static String jtiMember(String issuer, String jti) {

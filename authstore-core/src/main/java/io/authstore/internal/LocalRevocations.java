@@ -1,0 +1,165 @@
+package io.authstore.internal;
+
+import io.authstore.revocation.RevocationOptions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A revocation list held in this process: jti revocations and subject markers in two {@link
+ * RevocationTable}s keyed by {@link KeyHash}, with the input bounds and expiry rules of {@link
+ * io.authstore.revocation.RevocationStore}. The in-memory store is this alone; the replicated Redis
+ * store is this plus a feed that keeps it complete. Thread-safe: checks take no lock.
+ */
+public final class LocalRevocations {
+  /** What {@link #jtiExpiry} and {@link #subjectNotBefore} return for "store nothing". */
+  public static final long NOTHING = Long.MIN_VALUE;
+
+  private final RevocationOptions options;
+  private final Clock clock;
+  private final long maxLifetimeMillis;
+  private final long jtiSeed;
+  private final long subjectSeed;
+  private final RevocationTable jtis = new RevocationTable(0);
+  private final RevocationTable subjects;
+
+  /**
+   * @param options bounds, clock and maximum token lifetime
+   * @param jtiSeed seed of the jti keys
+   * @param subjectSeed seed of the subject keys
+   */
+  public LocalRevocations(RevocationOptions options, long jtiSeed, long subjectSeed) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.clock = options.clock();
+    this.maxLifetimeMillis = options.maxTokenLifetime().toMillis();
+    this.jtiSeed = jtiSeed;
+    this.subjectSeed = subjectSeed;
+    this.subjects = new RevocationTable(maxLifetimeMillis);
+  }
+
+  /**
+   * @return the key of a jti revocation
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the jti is empty or a string is too long
+   */
+  public long jtiKey(String issuer, String jti) {
+    Arguments.requireLength("issuer", issuer, options.maxIssuerLength());
+    Arguments.requireText("jti", jti, options.maxJtiLength());
+    return KeyHash.of(jtiSeed, issuer, jti);
+  }
+
+  /**
+   * @return the key of a subject marker
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the subject is empty or a string is too long
+   */
+  public long subjectKey(String issuer, String subject) {
+    Arguments.requireLength("issuer", issuer, options.maxIssuerLength());
+    Arguments.requireText("subject", subject, options.maxSubjectLength());
+    return KeyHash.of(subjectSeed, issuer, subject);
+  }
+
+  /**
+   * @return the expiry to store in epoch ms, or {@link #NOTHING} if the token has expired at {@code
+   *     now} (then there is nothing to remember)
+   */
+  public long jtiExpiry(Instant expiresAt, long now) {
+    long exp = Instants.ceilMillis(Objects.requireNonNull(expiresAt, "expiresAt must not be null"));
+    return exp <= now ? NOTHING : exp;
+  }
+
+  /**
+   * @return the marker to store in epoch ms, or {@link #NOTHING} if every token it covers has
+   *     expired at {@code now}
+   */
+  public long subjectNotBefore(Instant notBefore, long now) {
+    long nb = Instants.ceilMillis(Objects.requireNonNull(notBefore, "notBefore must not be null"));
+    return nb <= now - maxLifetimeMillis ? NOTHING : nb;
+  }
+
+  /**
+   * @return how long a subject marker outlives its {@code notBefore}, in ms
+   */
+  public long maxLifetimeMillis() {
+    return maxLifetimeMillis;
+  }
+
+  /**
+   * @return expired entries reclaimed on the way
+   */
+  public int putJti(long key, long expiresAtMillis, long now) {
+    return jtis.putMax(key, expiresAtMillis, now);
+  }
+
+  /**
+   * @return expired entries reclaimed on the way
+   */
+  public int putSubject(long key, long notBeforeMillis, long now) {
+    return subjects.putMax(key, notBeforeMillis, now);
+  }
+
+  /**
+   * @return true while the jti revocation is alive
+   */
+  public boolean isRevoked(long jtiKey) {
+    long exp = jtis.get(jtiKey);
+    // Read the clock only on a hit: most checks are misses.
+    return exp != RevocationTable.ABSENT && exp > clock.millis();
+  }
+
+  /**
+   * @return true if the jti is revoked or a live marker of the subject is after {@code issuedAt}
+   */
+  public boolean isRevoked(long jtiKey, long subjectKey, Instant issuedAt) {
+    Objects.requireNonNull(issuedAt, "issuedAt must not be null");
+    return isRevoked(jtiKey) || isBeforeSubjectMarker(subjectKey, issuedAt);
+  }
+
+  private boolean isBeforeSubjectMarker(long key, Instant issuedAt) {
+    if (subjects.isEmpty()) {
+      return false;
+    }
+    long nb = subjects.get(key);
+    if (nb == RevocationTable.ABSENT) {
+      return false;
+    }
+    boolean alive =
+        nb > Long.MAX_VALUE - maxLifetimeMillis || nb + maxLifetimeMillis > clock.millis();
+    return alive && Instants.floorMillis(issuedAt) < nb;
+  }
+
+  /**
+   * @return jti revocations held, including expired ones not yet reclaimed
+   */
+  public int size() {
+    return jtis.size();
+  }
+
+  /**
+   * @return subject markers held, including expired ones not yet reclaimed
+   */
+  public int subjectCount() {
+    return subjects.size();
+  }
+
+  /**
+   * @return entries reclaimed
+   */
+  public int purge(long now) {
+    return jtis.purge(now) + subjects.purge(now);
+  }
+
+  /**
+   * @return the jti table, for replication
+   */
+  public RevocationTable jtis() {
+    return jtis;
+  }
+
+  /**
+   * @return the subject table (values are {@code notBefore}), for replication
+   */
+  public RevocationTable subjects() {
+    return subjects;
+  }
+}
