@@ -183,26 +183,23 @@ public final class RevocationTable {
   }
 
   /**
-   * Hands every entry that has not expired at {@code now} to {@code consumer}, one chunk of slots
-   * per lock acquisition: entries written meanwhile may or may not be seen. For replication
-   * (writing a view back to an emptied Redis), never on a request path.
+   * Hands every entry that has not expired at {@code now} to {@code consumer}. Reads the arrays
+   * published when the call starts, without the lock, as readers do: every entry present then is
+   * seen (a rebuild publishes new arrays and leaves the old ones untouched); entries written
+   * meanwhile may or may not be. For replication (writing a view back to an emptied Redis), never
+   * on a request path.
    *
    * @param now the current time
-   * @param consumer receives each live entry; must not call back into this table
+   * @param consumer receives each live entry
    */
   public void forEachLive(long now, EntryConsumer consumer) {
-    for (int start = 0; ; start += PURGE_CHUNK) {
-      synchronized (this) {
-        Slots s = slots;
-        if (start >= s.tags.length) {
-          return;
-        }
-        int end = Math.min(start + PURGE_CHUNK, s.tags.length);
-        for (int i = start; i < end; i++) {
-          byte t = s.tags[i];
-          if (t != EMPTY && t != DELETED && !isExpired(s.entries[2 * i + 1], now)) {
-            consumer.accept(s.entries[2 * i], s.entries[2 * i + 1]);
-          }
+    Slots s = slots;
+    for (int i = 0; i < s.tags.length; i++) {
+      byte t = (byte) TAGS.getAcquire(s.tags, i);
+      if (t != EMPTY && t != DELETED) {
+        long value = (long) LONGS.getOpaque(s.entries, 2 * i + 1);
+        if (!isExpired(value, now)) {
+          consumer.accept(s.entries[2 * i], value);
         }
       }
     }

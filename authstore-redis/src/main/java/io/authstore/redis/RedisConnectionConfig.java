@@ -539,10 +539,12 @@ public final class RedisConnectionConfig {
     }
 
     /**
-     * Makes every revoke and consume wait until {@code replicas} replicas have it.
+     * Makes every revoke and consume wait until {@code replicas} replicas have it. Standalone and
+     * Sentinel only: on Cluster, {@link #build()} refuses it. A call then takes at most the command
+     * timeout plus {@code timeout}.
      *
      * @param replicas at least 0; 0 (the default) does not wait
-     * @param timeout how long to wait, positive
+     * @param timeout how long to wait, positive, shorter than the command timeout
      * @return this builder
      */
     public Builder waitForReplicas(int replicas, Duration timeout) {
@@ -578,6 +580,17 @@ public final class RedisConnectionConfig {
       }
       if (waitReplicas < 0) {
         throw new IllegalArgumentException("waitReplicas must not be negative: " + waitReplicas);
+      }
+      if (waitReplicas > 0 && topology == Topology.CLUSTER) {
+        throw new IllegalArgumentException(
+            "waitForReplicas is not supported on Cluster: " + waitReplicas + " replicas");
+      }
+      if (waitReplicas > 0 && waitTimeout.compareTo(commandTimeout) >= 0) {
+        throw new IllegalArgumentException(
+            "waitTimeout must be shorter than commandTimeout "
+                + commandTimeout
+                + ": "
+                + waitTimeout);
       }
       Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
       if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {

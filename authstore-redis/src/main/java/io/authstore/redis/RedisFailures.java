@@ -37,7 +37,9 @@ final class RedisFailures {
     if (t instanceof RedisCommandExecutionException e) {
       String reply = String.valueOf(e.getMessage());
       for (String prefix : TRANSIENT_REPLIES) {
-        if (reply.startsWith(prefix)) {
+        // Redis 6.2 wraps an error raised inside a script: "ERR Error running script (...):
+        // ... -READONLY You can't write against a read only replica."
+        if (reply.startsWith(prefix) || reply.contains("-" + prefix + " ")) {
           return new StoreUnavailableException("redis " + operation + " failed: " + reply, e);
         }
       }

@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * Receives the events of a {@link ReplicatedRevocationStore}'s local view, for metrics. Every
  * method has an empty default; {@link #NOOP} ignores everything. Implementations must be
- * thread-safe and must not block: they are called on the follower thread.
+ * thread-safe and must not block: they are called on the follower and watchdog threads. An
+ * exception they throw is logged and ignored.
  */
 public interface ReplicaListener {
   /** A listener that ignores every event. */

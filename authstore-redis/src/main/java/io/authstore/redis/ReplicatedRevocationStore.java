@@ -46,13 +46,15 @@ import org.slf4j.LoggerFactory;
  *       stream from the position. A revocation written during the snapshot is after the position,
  *       so it is read from the stream if the snapshot missed it. Not ready until then.
  *   <li><b>Follow.</b> One background thread on its own connection loops: {@code GET} of the epoch
- *       key, the stream's first id, then {@code XREAD BLOCK} from the last applied id, all
- *       pipelined. Each returned loop confirms the view complete as of when it was sent.
- *   <li><b>Gaps.</b> A stream trimmed past the view's position (the first id is after the last
- *       applied one) triggers a full resync. The entries themselves are never lost locally: a
- *       resync only adds.
- *   <li><b>Redis that comes back empty</b> (restart without persistence, {@code FLUSHALL}): the
- *       epoch key, a random value set by the first writer, is gone or changed. Every instance then
+ *       and sequence keys, then {@code XREAD BLOCK} from the last applied id, pipelined. A loop
+ *       that read the feed to its end with nothing known missing confirms the view complete as of
+ *       when it was sent.
+ *   <li><b>Gaps.</b> Every change record carries the next number of a sequence incremented in the
+ *       same atomic write, so a record trimmed before this view read it shows as a jump, which
+ *       triggers a full resync. Local entries are never dropped by a resync: it only adds.
+ *   <li><b>Redis that lost data</b> (restart without persistence or from an older snapshot, a
+ *       failover to a lagging replica, {@code FLUSHALL}): the epoch key, a random value set by the
+ *       first writer, is gone or changed, or the sequence went backwards. Every instance then
  *       writes its unexpired entries back, with change records, and resyncs; so no revocation held
  *       by any instance disappears, and instances started meanwhile receive them from the stream.
  * </ul>
@@ -60,10 +62,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Freshness, and what it means for security</h2>
  *
  * The view is confirmed complete each time a follow loop returns. When the last confirmation is
- * older than {@link ReplicationOptions#maxStaleness()} (default 5 s), or before the bootstrap
- * finished, the policy applies: {@link ReplicationOptions.StalenessPolicy#FAIL_CLOSED} (default)
- * makes checks throw {@link StoreUnavailableException}; {@code SERVE_STALE} keeps answering and
- * {@link #state()} reports {@link State#STALE}.
+ * older than {@link ReplicationOptions#maxStaleness()} (default 5 s), the policy applies: {@link
+ * ReplicationOptions.StalenessPolicy#FAIL_CLOSED} (default) makes checks throw {@link
+ * StoreUnavailableException}; {@code SERVE_STALE} keeps answering and {@link #state()} reports
+ * {@link State#STALE}. Before the first bootstrap finished, checks fail under either policy: there
+ * is nothing to serve.
  *
  * <p>When Redis is down for every instance, the views stay complete: nobody can revoke (a revoke
  * needs Redis to acknowledge), so serving stale is safe there. The risk is a partition: this
@@ -78,11 +81,12 @@ import org.slf4j.LoggerFactory;
  * {@code <prefix>{revocations}:jti} and {@code :sub}, sorted sets whose members are the 16 hex
  * digits of a 64-bit hash of issuer and jti (or subject) with a fixed seed, scores the expiry (or
  * {@code notBefore}) in epoch ms; {@code :log}, the change stream, trimmed to about {@link
- * ReplicationOptions#feedMaxLength()}; {@code :seq}, the sequence; {@code :epoch}. Keys carry TTLs
- * as in {@link RedisRevocationStore}. Hashing the pair means the view can write its entries back
- * without keeping the strings; the chance of a false "revoked" is the one stated in {@link
- * io.authstore.revocation.InMemoryRevocationStore}, and since the seed is fixed, two jtis built to
- * collide would only get a token of their own refused.
+ * ReplicationOptions#feedMaxLength()}; {@code :seq}, the sequence, and {@code :epoch}: two
+ * fixed-size keys without a TTL, which must outlive the entries to tell an emptied Redis from an
+ * idle one. Keys carry TTLs as in {@link RedisRevocationStore}. Hashing the pair means the view can
+ * write its entries back without keeping the strings; the chance of a false "revoked" is the one
+ * stated in {@link io.authstore.revocation.InMemoryRevocationStore}, and since the seed is fixed,
+ * two jtis built to collide would only get a token of their own refused.
  *
  * <p>Thread-safe. Checks never block and take no lock.
  */
@@ -96,6 +100,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   private static final long SUBJECT_SEED = 0x7375622d61757468L;
   private static final int SCAN_PAGE = 1000;
   private static final int RESTORE_BATCH = 500;
+  private static final int FOLLOW_BATCH = 1000;
   private static final String NO_POSITION = "0-0";
   private static final Duration NEVER_CONFIRMED = Duration.ofDays(365 * 100);
 
@@ -130,6 +135,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   private final Thread followerThread;
   private final ScheduledExecutorService watchdog;
   private final CountDownLatch firstBootstrap = new CountDownLatch(1);
+  private final Object stateLock = new Object();
 
   private volatile State state = State.BOOTSTRAPPING;
   // The one field a check reads besides the table: true while answers may be given.
@@ -167,8 +173,11 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     this.epochCandidate = HexFormat.of().formatHex(random);
+    // A loop confirms as of when it was sent, so it must return well within the staleness bound;
+    // and a blocked read must end before the command timeout cancels it.
     long timeout = writer.config().commandTimeout().toMillis();
-    this.blockMillis = Math.max(10, Math.min(1000, timeout / 3));
+    long bound = replication.maxStaleness().toMillis();
+    this.blockMillis = Math.max(10, Math.min(1000, Math.min(timeout / 3, bound / 4)));
     this.followerThread = new Thread(this::follow, "authstore-revocation-follower");
     this.followerThread.setDaemon(true);
     this.watchdog =
@@ -342,9 +351,12 @@ public final class ReplicatedRevocationStore implements RevocationStore {
 
   @Override
   public void close() {
-    closed = true;
-    setState(State.CLOSED);
-    usable = false;
+    synchronized (stateLock) {
+      closed = true;
+      setState(State.CLOSED);
+      usable = false;
+    }
+    firstBootstrap.countDown();
     watchdog.shutdownNow();
     followerThread.interrupt();
     try {
@@ -370,7 +382,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
         if (closed) {
           return;
         }
-        log.debug("revocation follower: {}", e.getMessage());
+        logFollowerFailure(e);
         pause(100);
       }
     }
@@ -378,16 +390,21 @@ public final class ReplicatedRevocationStore implements RevocationStore {
 
   private void followOnce() {
     long sentAt = System.nanoTime();
+    // Answered when the XREAD below starts blocking: a flush during the block shows up as a
+    // sequence number going backwards in the records it returns.
     RedisFuture<String> epochNow = follower.async().get(epochKey);
+    RedisFuture<String> seqNow = follower.async().get(seqKey);
     RedisFuture<List<StreamMessage<String, String>>> changes =
         follower
             .async()
             .xread(
-                XReadArgs.Builder.block(blockMillis).count(1000),
+                XReadArgs.Builder.block(blockMillis).count(FOLLOW_BATCH),
                 XReadArgs.StreamOffset.from(logKey, lastId));
     String currentEpoch = follower.await(epochNow, "follow");
+    String currentSeq = follower.await(seqNow, "follow");
     List<StreamMessage<String, String>> batch = follower.await(changes, "follow");
-    if (!Objects.equals(currentEpoch, epoch)) {
+    if (!Objects.equals(currentEpoch, epoch)
+        || (currentSeq == null ? 0 : Long.parseLong(currentSeq)) < lastSeq) {
       requestResync(ReplicaListener.ResyncReason.DATA_LOSS);
       return;
     }
@@ -397,22 +414,44 @@ public final class ReplicatedRevocationStore implements RevocationStore {
         apply(change, now);
         lastId = change.getId();
         String n = change.getBody().get("n");
-        long seq = n == null ? -1 : Long.parseLong(n);
-        if (seq != lastSeq + 1) {
-          // A record between the last applied one and this one is gone: trimmed unread (or the
-          // sequence key expired with an idle list). Applying what arrived is still right; a
-          // resync fetches what did not.
+        long seq = n == null ? lastSeq + 1 : Long.parseLong(n);
+        if (seq <= lastSeq) {
+          // Numbers went backwards: Redis lost data (flushed, restarted empty or from an older
+          // snapshot) and writes started again. What this view holds must be written back.
+          requestResync(ReplicaListener.ResyncReason.DATA_LOSS);
+          return;
+        }
+        if (seq != lastSeq + 1 && !resyncNeeded) {
+          // A record between the last applied one and this one was trimmed unread. Applying
+          // what arrived is still right; a resync fetches what did not.
           requestResync(ReplicaListener.ResyncReason.FEED_GAP);
         }
         lastSeq = seq;
-        // A stream id starts with Redis's clock in ms at the write: the lag is only as exact as
-        // the two clocks agree.
-        long writtenAt = Long.parseLong(change.getId().substring(0, change.getId().indexOf('-')));
-        replicaListener.changeApplied(
-            Duration.ofMillis(Math.max(0, System.currentTimeMillis() - writtenAt)));
+        notifyListener(() -> replicaListener.changeApplied(lagOf(change.getId())));
       }
     }
-    confirm(sentAt);
+    // Complete only if nothing is known missing and the feed was read to its end.
+    if (!resyncNeeded && (batch == null || batch.size() < FOLLOW_BATCH)) {
+      confirm(sentAt);
+    }
+  }
+
+  // A stream id starts with Redis's clock in ms at the write: the lag is only as exact as the
+  // two clocks agree.
+  private Duration lagOf(String streamId) {
+    long writtenAt = Long.parseLong(streamId.substring(0, streamId.indexOf('-')));
+    return Duration.ofMillis(Math.max(0, clock.millis() - writtenAt));
+  }
+
+  private long lastFailureLogNanos;
+
+  // Rate-limited: a follower failing in a loop must be visible without flooding the log.
+  private void logFollowerFailure(RuntimeException e) {
+    long now = System.nanoTime();
+    if (now - lastFailureLogNanos > TimeUnit.SECONDS.toNanos(10)) {
+      lastFailureLogNanos = now;
+      log.warn("revocation follower: {} (retrying)", e.toString());
+    }
   }
 
   private void requestResync(ReplicaListener.ResyncReason reason) {
@@ -423,6 +462,10 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   private void resync() {
     long sentAt = System.nanoTime();
     long now = clock.millis();
+    String before = follower.await(follower.async().get(epochKey), "bootstrap");
+    if (epoch != null && !epoch.equals(before)) {
+      resyncReason = ReplicaListener.ResyncReason.DATA_LOSS;
+    }
     if (resyncReason == ReplicaListener.ResyncReason.DATA_LOSS) {
       log.warn(
           "redis lost the revocation list (restart without persistence or flush): writing"
@@ -440,7 +483,8 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     lastId = (String) position.get(0);
     lastSeq = Long.parseLong((String) position.get(1));
     resyncNeeded = false;
-    replicaListener.resynced(resyncReason, local.size());
+    ReplicaListener.ResyncReason reason = resyncReason;
+    notifyListener(() -> replicaListener.resynced(reason, local.size()));
     confirm(sentAt);
     firstBootstrap.countDown();
   }
@@ -464,17 +508,27 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   }
 
   private void restore(String kind, String set, RevocationTable table, long offset, long now) {
-    List<String> args = new ArrayList<>();
+    // Collected first (16 bytes an entry), sent after: no Redis call under the table's lock.
+    long[][] pairs = {new long[1024]};
+    int[] size = {0};
     table.forEachLive(
         now,
         (key, value) -> {
-          args.add(member(key));
-          args.add(Long.toString(value));
-          if (args.size() >= RESTORE_BATCH * 2) {
-            sendRestore(kind, set, offset, now, args);
-            args.clear();
+          if (size[0] + 2 > pairs[0].length) {
+            pairs[0] = java.util.Arrays.copyOf(pairs[0], pairs[0].length * 2);
           }
+          pairs[0][size[0]++] = key;
+          pairs[0][size[0]++] = value;
         });
+    List<String> args = new ArrayList<>(RESTORE_BATCH * 2);
+    for (int i = 0; i < size[0]; i += 2) {
+      args.add(member(pairs[0][i]));
+      args.add(Long.toString(pairs[0][i + 1]));
+      if (args.size() >= RESTORE_BATCH * 2) {
+        sendRestore(kind, set, offset, now, args);
+        args.clear();
+      }
+    }
     if (!args.isEmpty()) {
       sendRestore(kind, set, offset, now, args);
     }
@@ -507,35 +561,56 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   }
 
   private void confirm(long sentAtNanos) {
-    confirmedAtNanos = sentAtNanos;
-    everConfirmed = true;
-    if (state != State.READY && !closed) {
+    synchronized (stateLock) {
+      if (closed) {
+        return;
+      }
+      confirmedAtNanos = sentAtNanos;
+      everConfirmed = true;
       setState(State.READY);
+      usable = true;
     }
-    usable = !closed;
   }
 
   private void checkFreshness() {
-    if (closed || !everConfirmed) {
-      return;
-    }
-    boolean stale = System.nanoTime() - confirmedAtNanos > replication.maxStaleness().toNanos();
-    if (stale && state == State.READY) {
-      setState(State.STALE);
-      usable = replication.policy() == ReplicationOptions.StalenessPolicy.SERVE_STALE;
+    try {
+      synchronized (stateLock) {
+        // Re-read under the lock: a confirmation may have landed since the last tick.
+        if (closed || !everConfirmed || state != State.READY) {
+          return;
+        }
+        if (System.nanoTime() - confirmedAtNanos <= replication.maxStaleness().toNanos()) {
+          return;
+        }
+        setState(State.STALE);
+        usable = replication.policy() == ReplicationOptions.StalenessPolicy.SERVE_STALE;
+      }
       log.warn(
           "revocation view not confirmed for {} ms (bound {} ms): {}",
           staleness().toMillis(),
           replication.maxStaleness().toMillis(),
           usable ? "serving stale answers" : "failing checks closed");
+    } catch (RuntimeException e) {
+      // Never let the watchdog die: it is what fails checks closed.
+      log.error("revocation view watchdog failed", e);
     }
   }
 
+  // Called with stateLock held.
   private void setState(State next) {
     State previous = state;
     state = next;
     if (previous != next) {
-      replicaListener.stateChanged(next);
+      notifyListener(() -> replicaListener.stateChanged(next));
+    }
+  }
+
+  // A listener is user code: its failure must not stop following or the watchdog.
+  private static void notifyListener(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.warn("replica listener failed", e);
     }
   }
 
@@ -552,15 +627,6 @@ public final class ReplicatedRevocationStore implements RevocationStore {
 
   static long parseMember(String member) {
     return Long.parseUnsignedLong(member, 16);
-  }
-
-  static int compareIds(String a, String b) {
-    int da = a.indexOf('-');
-    int db = b.indexOf('-');
-    int c = Long.compare(Long.parseLong(a.substring(0, da)), Long.parseLong(b.substring(0, db)));
-    return c != 0
-        ? c
-        : Long.compare(Long.parseLong(a.substring(da + 1)), Long.parseLong(b.substring(db + 1)));
   }
 
   private void reportReclaimed(int count) {

@@ -16,9 +16,9 @@ for i = 6, #ARGV, 2 do
   end
 end
 local ttl = longest + tonumber(ARGV[5])
-for _, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 1 and redis.call('PTTL', key) < ttl then
-    redis.call('PEXPIRE', key, ttl)
+for i = 1, 2 do
+  if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('PTTL', KEYS[i]) < ttl then
+    redis.call('PEXPIRE', KEYS[i], ttl)
   end
 end
 return (#ARGV - 5) / 2

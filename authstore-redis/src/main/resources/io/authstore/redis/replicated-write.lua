@@ -14,9 +14,11 @@ redis.call('ZADD', KEYS[1], 'GT', ARGV[3], ARGV[2])
 local n = redis.call('INCR', KEYS[4])
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'k', ARGV[1], 'm', ARGV[2],
   'v', ARGV[3], 'n', n)
-for _, key in ipairs(KEYS) do
-  if redis.call('PTTL', key) < ttl then
-    redis.call('PEXPIRE', key, ttl)
+-- The set and the stream live as long as their longest entry; epoch and sequence have no TTL:
+-- they must outlive the entries to tell an emptied Redis from an idle one.
+for i = 1, 2 do
+  if redis.call('PTTL', KEYS[i]) < ttl then
+    redis.call('PEXPIRE', KEYS[i], ttl)
   end
 end
 return id

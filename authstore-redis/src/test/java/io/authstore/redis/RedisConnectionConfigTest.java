@@ -131,4 +131,40 @@ class RedisConnectionConfigTest {
         .isThrownBy(() -> RedisConnectionConfig.builder().cluster(List.of()).build())
         .withMessageContaining("at least one node");
   }
+
+  @Test
+  void waitForReplicas_onClusterOrWithATimeoutPastTheCommandTimeout_isRefused() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.builder()
+                    .cluster(List.of(HostAndPort.parse("a:7000")))
+                    .waitForReplicas(1, Duration.ofMillis(500))
+                    .build())
+        .withMessageContaining("Cluster");
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.builder()
+                    .commandTimeout(Duration.ofSeconds(1))
+                    .waitForReplicas(1, Duration.ofSeconds(2))
+                    .build())
+        .withMessageContaining("waitTimeout")
+        .withMessageContaining("PT2S");
+  }
+
+  @Test
+  void scriptWrappedTransientErrors_onRedis62_areUnavailable() {
+    RuntimeException e =
+        RedisFailures.translate(
+            new io.lettuce.core.RedisCommandExecutionException(
+                "ERR Error running script (call to f_abc): @user_script:3: @user_script: 3:"
+                    + " -READONLY You can't write against a read only replica."),
+            "revoke");
+    assertThat(e).isInstanceOf(io.authstore.StoreUnavailableException.class);
+    assertThat(
+            RedisFailures.translate(
+                new io.lettuce.core.RedisCommandExecutionException("WRONGTYPE Operation"), "x"))
+        .isNotInstanceOf(io.authstore.StoreUnavailableException.class);
+  }
 }
