@@ -84,9 +84,14 @@ import org.slf4j.LoggerFactory;
  * ReplicationOptions#feedMaxLength()}; {@code :seq}, the sequence, and {@code :epoch}: two
  * fixed-size keys without a TTL, which must outlive the entries to tell an emptied Redis from an
  * idle one. Keys carry TTLs as in {@link RedisRevocationStore}. Hashing the pair means the view can
- * write its entries back without keeping the strings; the chance of a false "revoked" is the one
- * stated in {@link io.authstore.revocation.InMemoryRevocationStore}, and since the seed is fixed,
- * two jtis built to collide would only get a token of their own refused.
+ * write its entries back without keeping the strings; the chance of a false "revoked" for random
+ * jtis is the one stated in {@link io.authstore.revocation.InMemoryRevocationStore}.
+ *
+ * <p><b>Known limitation:</b> the seed is fixed and {@link KeyHash} is not a keyed PRF, so strings
+ * can be built to collide on purpose. A user who picks their own subject name could craft one whose
+ * marker collides with another subject's, and by logging themselves out everywhere also revoke the
+ * other subject's tokens (a denial of service, never an acceptance of a revoked token). Replacing
+ * the hash with a keyed PRF (SipHash) under a per-deployment secret is planned.
  *
  * <p>Thread-safe. Checks never block and take no lock.
  */
