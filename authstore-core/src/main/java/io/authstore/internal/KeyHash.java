@@ -10,10 +10,10 @@ package io.authstore.internal;
  * in-memory store draws its seed per process, so its collisions differ from process to process; the
  * replicated store needs one fixed seed that every instance shares.
  *
- * <p>It is not a cryptographic hash, and its rounds are invertible: someone who controls one of
- * the strings (a subject name they chose, say) could in principle build a collision with another,
- * so that revoking their own entry also revokes the other one. A collision can only make a token
- * count as revoked, never a revoked token count as valid. A keyed PRF (SipHash) would close this.
+ * <p>It is not a cryptographic hash, and its rounds are invertible: someone who controls one of the
+ * strings (a subject name they chose, say) could in principle build a collision with another, so
+ * that revoking their own entry also revokes the other one. A collision can only make a token count
+ * as revoked, never a revoked token count as valid. A keyed PRF (SipHash) would close this.
  */
 public final class KeyHash {
   private static final long C1 = 0x87c37b91114253d5L;
