@@ -1,5 +1,8 @@
 package io.authstore.bench;
 
+import io.authstore.ticket.InMemoryTicketStore;
+import io.authstore.ticket.IssuedTicket;
+import io.authstore.ticket.TicketOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +15,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Heap bytes per revoked entry of each revocation list holding {@link Jtis#REVOKED} revoked jtis:
@@ -22,7 +26,13 @@ import java.util.Locale;
  * {@code System.gc()} is a full, compacting, stop-the-world collection; the same implementation is
  * first built small and dropped so that class initialization is not counted.
  *
- * <p>Run all three, each in a fresh child JVM, and print a table (about 30 seconds):
+ * <p>{@code tickets} measures the same way the heap bytes that {@code InMemoryTicketStore} keeps
+ * per consumed ticket: a tombstone that lives until the ticket's TTL ends, {@value #TICKETS} of
+ * them, each issued for a fresh subject string (1,000 distinct subjects) with one shared attribute
+ * map, as in {@link TicketBenchmark}.
+ *
+ * <p>Run all three and {@code tickets}, each in a fresh child JVM, and print a table (about 30
+ * seconds):
  *
  * <pre>
  * ./mvnw -B -o -q -pl authstore-bench package -DskipTests
@@ -34,14 +44,15 @@ import java.util.Locale;
  * otherwise: compressed oops and class pointers on, 8-byte object alignment.
  */
 public final class HeapFootprint {
-  private static final String[] IMPLS = {"authstore", "chm", "caffeine"};
+  private static final String[] IMPLS = {"authstore", "chm", "caffeine", "tickets"};
+  private static final int TICKETS = 200_000;
   private static final String RESULT_PREFIX = "RESULT ";
 
   private HeapFootprint() {}
 
   /**
-   * @param args none to measure every implementation in child JVMs, or one implementation name to
-   *     measure it in this JVM
+   * @param args none to measure every implementation in child JVMs, or one of {@code authstore},
+   *     {@code chm}, {@code caffeine}, {@code tickets} to measure it in this JVM
    */
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
@@ -52,6 +63,10 @@ public final class HeapFootprint {
   }
 
   private static void measure(String impl) {
+    if (impl.equals("tickets")) {
+      measureTicketTombstones();
+      return;
+    }
     Clock clock = Clock.systemUTC();
     warmUp(impl, clock);
     long before = usedAfterFullGc();
@@ -70,6 +85,37 @@ public final class HeapFootprint {
         Jtis.REVOKED,
         after - before,
         perEntry);
+  }
+
+  private static void measureTicketTombstones() {
+    Map<String, String> attributes = Map.of("origin", "https://app.example");
+    TicketOptions options = TicketOptions.builder().maxActive(Integer.MAX_VALUE).build();
+    issueAndConsume(InMemoryTicketStore.create(options), 10_000, attributes); // class init
+    long before = usedAfterFullGc();
+    InMemoryTicketStore store = InMemoryTicketStore.create(options);
+    issueAndConsume(store, TICKETS, attributes);
+    long after = usedAfterFullGc();
+    if (store.stats().used() != TICKETS) {
+      throw new IllegalStateException("expected " + TICKETS + " tombstones: " + store.stats());
+    }
+    Reference.reachabilityFence(store);
+    System.out.printf(
+        Locale.ROOT,
+        "%stickets %d %d %.1f%n",
+        RESULT_PREFIX,
+        TICKETS,
+        after - before,
+        (after - before) / (double) TICKETS);
+  }
+
+  private static void issueAndConsume(
+      InMemoryTicketStore store, int count, Map<String, String> attributes) {
+    for (int i = 0; i < count; i++) {
+      IssuedTicket ticket = store.issue("user-" + (i % 1000), attributes, null);
+      if (!store.consume(ticket.ticket()).isConsumed()) {
+        throw new IllegalStateException("ticket " + i + " was not consumed");
+      }
+    }
   }
 
   // Loads and initializes the classes the implementation uses, so that their static state is in
@@ -104,9 +150,9 @@ public final class HeapFootprint {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = System.getProperty("java.class.path");
     System.out.printf(
-        "%s, %s, %d entries, -XX:+UseSerialGC -Xmx2g%n",
-        System.getProperty("java.vm.name"), System.getProperty("java.vm.version"), Jtis.REVOKED);
-    System.out.printf("%-10s %14s %16s%n", "impl", "bytes", "bytes/entry");
+        "%s, %s, -XX:+UseSerialGC -Xms2g -Xmx2g%n",
+        System.getProperty("java.vm.name"), System.getProperty("java.vm.version"));
+    System.out.printf("%-10s %10s %14s %16s%n", "impl", "entries", "bytes", "bytes/entry");
     for (String impl : IMPLS) {
       List<String> command =
           List.of(
@@ -136,7 +182,7 @@ public final class HeapFootprint {
         throw new IllegalStateException(impl + " failed with exit " + exit + ": " + output);
       }
       String[] f = result.split(" ");
-      System.out.printf("%-10s %14s %16s%n", f[0], f[2], f[3]);
+      System.out.printf("%-10s %10s %14s %16s%n", f[0], f[1], f[2], f[3]);
     }
   }
 }

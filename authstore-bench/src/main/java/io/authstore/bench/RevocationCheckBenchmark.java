@@ -33,7 +33,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * the pool from its own offset. Revoked entries expire one to two hours after setup, so hits are
  * real hits; setup checks that every probe gets the expected answer before measuring.
  *
- * <p>Run (about 12 minutes on 2 cores):
+ * <p>Run everything (about 12 minutes on 2 cores):
  *
  * <pre>
  * ./mvnw -B -o -q -pl authstore-bench package -DskipTests
@@ -41,16 +41,24 @@ import org.openjdk.jmh.infra.ThreadParams;
  *     -rf json -rff authstore-bench/results/revocation-check.json
  * </pre>
  *
+ * or one comparison (three implementations, one hit rate, one thread count) at a time, about 2.5
+ * minutes each, as {@code docs/benchmarks.md} does on a shared machine:
+ *
+ * <pre>
+ * java -jar authstore-bench/target/benchmarks.jar 'RevocationCheckBenchmark.isRevoked$' \
+ *     -p hitRate=0.01
+ * </pre>
+ *
  * {@code isRevoked} and {@code baseline} run on one thread, the {@code ...TwoThreads} methods on
  * two sharing the structure (AverageTime is then the time of one check on each thread). Add {@code
- * -p impl=authstore} or {@code -p hitRate=0.5} to run a subset.
+ * -p impl=authstore} to run one implementation.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 4, time = 2)
 @Fork(
-    value = 2,
+    value = 3,
     jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class RevocationCheckBenchmark {
   static final int POOL = 1 << 20;
