@@ -1,0 +1,294 @@
+package io.authstore.server;
+
+import io.authstore.CapacityExceededException;
+import io.authstore.StoreUnavailableException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The authstore HTTP service: opens the stores its {@link ServerConfig} names, serves the routes
+ * (Javalin on Jetty), and on {@link #close()} stops taking connections, lets in-flight requests
+ * finish within the configured grace, then closes the stores.
+ *
+ * <p>Every error answer has one shape, {@code {"error": "<code>", "message": "<for a person>"}}:
+ * 400 bad input, 401 no or wrong API key, 403 wrong scope, 404, 405, 413 body too large, 415 wrong
+ * content type, 429 over a cap or a rate limit, 503 with {@code Retry-After} when the store is
+ * unreachable.
+ *
+ * <pre>{@code
+ * try (AuthstoreServer server = AuthstoreServer.start(ServerConfig.builder().port(0).build())) {
+ *   int port = server.port();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class AuthstoreServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AuthstoreServer.class);
+  private static final Logger access = LoggerFactory.getLogger("io.authstore.access");
+
+  /** Seconds a client is told to wait when the store is unavailable. */
+  static final int STORE_RETRY_AFTER_SECONDS = 1;
+
+  private final ServerConfig config;
+  private final Stores stores;
+  private final Metrics metrics;
+  private final String generatedAdminKey;
+  private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
+  private final Javalin app;
+  private volatile boolean closed;
+
+  private AuthstoreServer(ServerConfig config) {
+    this.config = config;
+    this.metrics = new Metrics();
+    ApiKeys keys = config.apiKeys();
+    if (keys.isEmpty()) {
+      generatedAdminKey = ApiKeys.generateSecret();
+      keys = ApiKeys.of("generated-admin", generatedAdminKey, EnumSet.of(Scope.ADMIN));
+    } else {
+      generatedAdminKey = null;
+    }
+    this.stores = Stores.open(config, metrics);
+    try {
+      registerGauges();
+      this.app = createApp(config, keys);
+      app.start(config.bind(), config.port());
+    } catch (RuntimeException e) {
+      stores.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the stores and starts listening.
+   *
+   * @throws StoreUnavailableException if Redis is unreachable and fallback is off
+   * @throws RuntimeException if the port cannot be bound
+   */
+  public static AuthstoreServer start(ServerConfig config) {
+    AuthstoreServer server = new AuthstoreServer(config);
+    log.info(
+        "authstore {} started: backend {}, listening on {}:{}, {} API key(s){}",
+        version(),
+        server.stores.description(),
+        config.bind(),
+        server.port(),
+        config.apiKeys().isEmpty() ? 1 : config.apiKeys().size(),
+        server.generatedAdminKey != null ? " (generated admin key printed on the console)" : "");
+    return server;
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  /**
+   * The admin key generated at start when none was configured. The {@code serve} command prints it
+   * once on the console; it is never logged.
+   */
+  public Optional<String> generatedAdminKey() {
+    return Optional.ofNullable(generatedAdminKey);
+  }
+
+  /** Every route as {@code "METHOD /path"}, for the OpenAPI check. */
+  public List<String> routes() {
+    synchronized (routes) {
+      return List.copyOf(routes);
+    }
+  }
+
+  /** This build's version, from the jar manifest ({@code dev} when run from classes). */
+  public static String version() {
+    String v = AuthstoreServer.class.getPackage().getImplementationVersion();
+    return v != null ? v : "dev";
+  }
+
+  private Javalin createApp(ServerConfig config, ApiKeys keys) {
+    Guard guard = new Guard(keys, config.rateLimitPerKey(), config.rateLimitPerAddress());
+    TicketRoutes tickets = new TicketRoutes(stores, metrics, guard, config.maxBodyBytes());
+    RevocationRoutes revocations =
+        new RevocationRoutes(stores, config.clock(), config.maxBodyBytes());
+    OperationsRoutes operations = new OperationsRoutes(stores, metrics, config.clock());
+    return Javalin.create(
+        cfg -> {
+          cfg.startup.showJavalinBanner = false;
+          cfg.startup.showOldJavalinVersionWarning = false;
+          cfg.http.prefer405over404 = true;
+          cfg.http.maxRequestSize = config.maxBodyBytes();
+          cfg.router.ignoreTrailingSlashes = false;
+          cfg.jetty.modifyServer(
+              server -> {
+                // Graceful stop: refuse new requests, wait for in-flight ones up to the grace.
+                server.insertHandler(new GracefulHandler());
+                server.setStopTimeout(config.shutdownGrace().toMillis());
+              });
+          cfg.events.handlerAdded(
+              meta -> {
+                if (meta.getHttpMethod() != null && meta.getHttpMethod().isHttpMethod()) {
+                  routes.add(meta.getHttpMethod().name() + " " + meta.getPath());
+                }
+              });
+          cfg.routes.before(
+              ctx -> {
+                ctx.header("Cache-Control", "no-store");
+                ctx.header("X-Content-Type-Options", "nosniff");
+              });
+          cfg.routes.beforeMatched(guard::authorize);
+          tickets.register(cfg.routes);
+          revocations.register(cfg.routes);
+          operations.register(cfg.routes);
+          cfg.routes.exception(ApiError.class, AuthstoreServer::renderApiError);
+          cfg.routes.exception(
+              StoreUnavailableException.class,
+              (e, ctx) -> {
+                metrics.storeUnavailable();
+                log.warn(
+                    "store unavailable on {} {}: {}", ctx.method(), route(ctx), e.getMessage());
+                renderApiError(
+                    ApiError.retryLater(
+                        503,
+                        "store_unavailable",
+                        "the store is unavailable; retry shortly",
+                        STORE_RETRY_AFTER_SECONDS),
+                    ctx);
+              });
+          cfg.routes.exception(
+              CapacityExceededException.class,
+              (e, ctx) ->
+                  renderApiError(
+                      ApiError.of(
+                          429,
+                          "capacity_exceeded",
+                          (e.scope() == CapacityExceededException.Scope.GLOBAL
+                                  ? "the cap on active tickets is reached: "
+                                  : "the cap on active tickets of this subject is reached: ")
+                              + e.limit()),
+                      ctx));
+          cfg.routes.exception(
+              IllegalArgumentException.class,
+              (e, ctx) -> renderApiError(ApiError.badRequest(e.getMessage()), ctx));
+          cfg.routes.exception(
+              HttpResponseException.class,
+              (e, ctx) -> renderApiError(fromJavalin(e.getStatus(), e.getMessage()), ctx));
+          cfg.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                log.error("unexpected error on {} {}", ctx.method(), route(ctx), e);
+                renderApiError(ApiError.of(500, "internal_error", "unexpected error"), ctx);
+              });
+          cfg.routes.error(
+              404,
+              ctx -> {
+                if (ctx.result() == null) {
+                  renderApiError(ApiError.of(404, "not_found", "no such route"), ctx);
+                }
+              });
+          cfg.routes.error(
+              405,
+              ctx -> {
+                if (ctx.result() == null) {
+                  renderApiError(
+                      ApiError.of(405, "method_not_allowed", "method not allowed on this route"),
+                      ctx);
+                }
+              });
+          cfg.requestLogger.http(
+              (ctx, ms) -> {
+                String route = route(ctx);
+                metrics.request(
+                    ctx.method().name(), route, ctx.statusCode(), (long) (ms * 1_000_000));
+                if (access.isDebugEnabled()) {
+                  access.debug(
+                      "{} {} {} {} ms key={}",
+                      ctx.method(),
+                      route,
+                      ctx.statusCode(),
+                      String.format(Locale.ROOT, "%.2f", ms),
+                      Guard.keyName(ctx));
+                }
+              });
+        });
+  }
+
+  /** The route template (never the concrete path, which may carry a subject). */
+  private static String route(Context ctx) {
+    try {
+      return ctx.endpoint().path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
+  }
+
+  private static ApiError fromJavalin(int status, String message) {
+    return switch (status) {
+      case 413 -> ApiError.of(413, "payload_too_large", "request body is too large");
+      case 405 -> ApiError.of(405, "method_not_allowed", "method not allowed on this route");
+      case 404 -> ApiError.of(404, "not_found", "no such route");
+      default ->
+          status >= 400 && status < 500
+              ? ApiError.of(status, "invalid_request", "request rejected")
+              : ApiError.of(500, "internal_error", "unexpected error");
+    };
+  }
+
+  private static void renderApiError(ApiError e, Context ctx) {
+    if (e.retryAfterSeconds() != null) {
+      ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", e.code());
+    body.put("message", e.getMessage());
+    Http.json(ctx, e.status(), body);
+  }
+
+  private void registerGauges() {
+    metrics.gauge(
+        "authstore.tickets.active", "Active tickets", stores, s -> s.tickets().stats().active());
+    metrics.gauge(
+        "authstore.tickets.used",
+        "Consumed tickets kept as tombstones",
+        stores,
+        s -> s.tickets().stats().used());
+    metrics.gauge(
+        "authstore.revocations.entries",
+        "Revoked entries held",
+        stores,
+        s -> s.revocations().size());
+    metrics.gauge(
+        "authstore.store.up",
+        "1 when the store is ready, else 0",
+        stores,
+        s -> s.readiness().ready() ? 1 : 0);
+  }
+
+  /**
+   * Stops taking requests, waits up to the shutdown grace for in-flight ones, then closes the
+   * stores (and their Redis connections). Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      app.stop();
+    } finally {
+      stores.close();
+      log.info("authstore stopped");
+    }
+  }
+}

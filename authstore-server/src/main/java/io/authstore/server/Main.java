@@ -1,0 +1,83 @@
+package io.authstore.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/**
+ * The {@code authstore} command: {@code serve} (the default when no command is given) and admin
+ * commands that call a running server.
+ *
+ * <p>Exit codes: 0 success; 1 the answer was negative (e.g. a ticket not valid); 2 bad usage or
+ * configuration; 3 the server or its store was unreachable; 4 the server refused the request
+ * (authentication, scope, rate limit or bad input).
+ */
+@Command(
+    name = "authstore",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "JWT revocation list and single-use session tickets, in memory or on Redis.",
+    subcommands = {ServeCommand.class})
+public final class Main implements Runnable {
+  /** The answer was negative: not valid, not found. */
+  public static final int EXIT_NEGATIVE = 1;
+
+  /** Bad usage or configuration. */
+  public static final int EXIT_USAGE = 2;
+
+  /** The server, or its store, was unreachable. */
+  public static final int EXIT_UNAVAILABLE = 3;
+
+  /** The server refused the request: authentication, scope, rate limit or bad input. */
+  public static final int EXIT_REFUSED = 4;
+
+  /** Runs the command line; {@code serve} when no command is given. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code. */
+  public static int run(String... args) {
+    return commandLine().execute(withDefaultCommand(args));
+  }
+
+  /** {@code serve} is the default: no arguments, or options that are not the root's own. */
+  static String[] withDefaultCommand(String[] args) {
+    if (args.length == 0) {
+      return new String[] {"serve"};
+    }
+    String first = args[0];
+    boolean rootOption =
+        first.equals("-h")
+            || first.equals("--help")
+            || first.equals("-V")
+            || first.equals("--version");
+    if (first.startsWith("-") && !rootOption) {
+      String[] effective = new String[args.length + 1];
+      effective[0] = "serve";
+      System.arraycopy(args, 0, effective, 1, args.length);
+      return effective;
+    }
+    return args;
+  }
+
+  /** The configured picocli command line, for tests that capture its output. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()); // picocli exits 2 (EXIT_USAGE) on invalid input
+  }
+
+  @Override
+  public void run() {
+    // Not reached: run() always supplies a command.
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "give a command: serve, or --help for the list");
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"authstore " + AuthstoreServer.version()};
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package io.authstore.server;
+
+import io.authstore.CapacityExceededException;
+import io.authstore.StoreListener;
+import io.authstore.redis.ReplicaListener;
+import io.authstore.redis.ReplicatedRevocationStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's Micrometer meters, fed by the stores' listeners and the HTTP layer, scraped in
+ * Prometheus text format. A reused ticket is also logged here as a security event, by hash prefix.
+ *
+ * <p>Thread-safe.
+ */
+final class Metrics implements StoreListener, ReplicaListener {
+  private static final Logger security = LoggerFactory.getLogger("io.authstore.security");
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter revocations;
+  private final Counter subjectRevocations;
+  private final Counter checksRevoked;
+  private final Counter checksNotRevoked;
+  private final Counter storeErrors;
+  private final Counter issued;
+  private final Counter consumed;
+  private final Counter reused;
+  private final Counter rejected;
+  private final Counter capacityGlobal;
+  private final Counter capacitySubject;
+  private final Counter cleanups;
+  private final Counter reclaimed;
+  private final Counter resyncs;
+  private final AtomicReference<Double> replicaLagSeconds = new AtomicReference<>(0.0);
+
+  Metrics() {
+    revocations = counter("authstore.revocations", "Tokens revoked by jti");
+    subjectRevocations = counter("authstore.subject.revocations", "Subject-wide revocations");
+    checksRevoked =
+        Counter.builder("authstore.revocation.checks")
+            .description("Revocation checks answered")
+            .tag("result", "revoked")
+            .register(registry);
+    checksNotRevoked =
+        Counter.builder("authstore.revocation.checks")
+            .description("Revocation checks answered")
+            .tag("result", "not_revoked")
+            .register(registry);
+    storeErrors = counter("authstore.store.errors", "Calls that found the store unavailable");
+    issued = counter("authstore.tickets.issued", "Tickets issued");
+    consumed = counter("authstore.tickets.consumed", "Tickets consumed (validated once)");
+    reused = counter("authstore.tickets.reused", "Presentations of an already consumed ticket");
+    rejected = counter("authstore.tickets.rejected", "Presentations of unknown or expired tickets");
+    capacityGlobal =
+        Counter.builder("authstore.tickets.capacity.exceeded")
+            .description("Issues refused over a cap")
+            .tag("scope", "global")
+            .register(registry);
+    capacitySubject =
+        Counter.builder("authstore.tickets.capacity.exceeded")
+            .description("Issues refused over a cap")
+            .tag("scope", "subject")
+            .register(registry);
+    cleanups = counter("authstore.cleanups", "Cleanup runs requested over HTTP");
+    reclaimed = counter("authstore.expired.reclaimed", "Expired entries reclaimed");
+    resyncs = counter("authstore.replica.resyncs", "Full resyncs of the replicated view");
+    Gauge.builder("authstore.replica.lag", replicaLagSeconds, AtomicReference::get)
+        .description("Lag of the last change applied to the replicated view")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
+  /** Registers a gauge read at scrape time; a failing read reports NaN. */
+  <T> void gauge(String name, String description, T source, ToDoubleFunction<T> read) {
+    Gauge.builder(
+            name,
+            source,
+            s -> {
+              try {
+                return read.applyAsDouble(s);
+              } catch (RuntimeException e) {
+                return Double.NaN;
+              }
+            })
+        .description(description)
+        .register(registry);
+  }
+
+  /** Records one HTTP request. */
+  void request(String method, String route, int status, long nanos) {
+    Timer.builder("authstore.http.requests")
+        .description("HTTP requests by route and status")
+        .tag("method", method)
+        .tag("route", route)
+        .tag("status", Integer.toString(status))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void storeUnavailable() {
+    storeErrors.increment();
+  }
+
+  void cleanup() {
+    cleanups.increment();
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void revoked() {
+    revocations.increment();
+  }
+
+  @Override
+  public void subjectRevoked() {
+    subjectRevocations.increment();
+  }
+
+  @Override
+  public void revocationChecked(boolean revoked) {
+    (revoked ? checksRevoked : checksNotRevoked).increment();
+  }
+
+  @Override
+  public void ticketIssued() {
+    issued.increment();
+  }
+
+  @Override
+  public void ticketConsumed() {
+    consumed.increment();
+  }
+
+  @Override
+  public void ticketReused(String hashPrefix) {
+    reused.increment();
+    security.warn("security event: ticket reuse attempt, ticket sha256 prefix {}", hashPrefix);
+  }
+
+  @Override
+  public void ticketRejected() {
+    rejected.increment();
+  }
+
+  @Override
+  public void capacityExceeded(CapacityExceededException.Scope scope) {
+    (scope == CapacityExceededException.Scope.GLOBAL ? capacityGlobal : capacitySubject)
+        .increment();
+  }
+
+  @Override
+  public void expiredReclaimed(int count) {
+    reclaimed.increment(count);
+  }
+
+  @Override
+  public void changeApplied(Duration lag) {
+    replicaLagSeconds.set(lag.toNanos() / 1e9);
+  }
+
+  @Override
+  public void resynced(ResyncReason reason, long entries) {
+    resyncs.increment();
+  }
+
+  @Override
+  public void stateChanged(ReplicatedRevocationStore.State state) {
+    // Readiness reads the state directly; nothing to count.
+  }
+}

@@ -1,0 +1,63 @@
+package io.authstore.server;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
+
+/**
+ * Token buckets (Bucket4j), one per key of a kind (API key name, client address), each allowing a
+ * rate per second with a burst of the same size. Idle buckets are dropped after a minute, so the
+ * number of buckets held is bounded by the number of distinct clients seen in the last minute and
+ * capped at {@value #MAX_BUCKETS}.
+ *
+ * <p>Thread-safe.
+ */
+final class RateLimiter {
+  static final int MAX_BUCKETS = 100_000;
+
+  private final int perSecond;
+  private final Cache<String, Bucket> buckets;
+
+  /**
+   * @param perSecond requests per second per key; 0 means unlimited
+   */
+  RateLimiter(int perSecond) {
+    this.perSecond = perSecond;
+    this.buckets =
+        Caffeine.newBuilder()
+            .maximumSize(MAX_BUCKETS)
+            .expireAfterAccess(Duration.ofMinutes(1))
+            .build();
+  }
+
+  /**
+   * Takes one request from the key's bucket.
+   *
+   * @return 0 if allowed, else how many seconds to wait (at least 1)
+   */
+  long tryTake(String key) {
+    if (perSecond == 0) {
+      return 0;
+    }
+    Bucket bucket = buckets.get(key, k -> newBucket());
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    if (probe.isConsumed()) {
+      return 0;
+    }
+    long nanos = probe.getNanosToWaitForRefill();
+    return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+  }
+
+  private Bucket newBucket() {
+    return Bucket.builder()
+        .addLimit(
+            Bandwidth.builder()
+                .capacity(perSecond)
+                .refillGreedy(perSecond, Duration.ofSeconds(1))
+                .build())
+        .build();
+  }
+}

@@ -1,0 +1,110 @@
+package io.authstore.server;
+
+import io.authstore.revocation.RevocationOptions;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Revoke a token by jti, check it, and revoke every token of a subject issued before a time. */
+final class RevocationRoutes {
+  /** How far in the future a subject's {@code not_before} may lie (clock skew between hosts). */
+  static final Duration NOT_BEFORE_SKEW = Duration.ofMinutes(5);
+
+  private final Stores stores;
+  private final Clock clock;
+  private final int maxBodyBytes;
+
+  RevocationRoutes(Stores stores, Clock clock, int maxBodyBytes) {
+    this.stores = stores;
+    this.clock = clock;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.post("/auth/revocations", this::revoke, Scope.REVOCATIONS_WRITE);
+    routes.get("/auth/revocations/{jti}", this::check, Scope.REVOCATIONS_READ);
+    routes.post("/auth/subjects/{subject}/revoke-all", this::revokeAll, Scope.REVOCATIONS_WRITE);
+  }
+
+  private void revoke(Context ctx) {
+    JsonBody body = Http.readJson(ctx, maxBodyBytes, Set.of("issuer", "jti", "expires_at"));
+    String issuer = orEmpty(body.optionalText("issuer"));
+    String jti = body.requiredText("jti");
+    Instant expiresAt = body.requiredInstant("expires_at");
+    Instant now = clock.instant();
+    if (expiresAt.isAfter(now.plus(RevocationOptions.MAX_TOKEN_LIFETIME_LIMIT))) {
+      throw ApiError.badRequest(
+          "'expires_at' is more than "
+              + RevocationOptions.MAX_TOKEN_LIFETIME_LIMIT.toDays()
+              + " days ahead: "
+              + expiresAt);
+    }
+    stores.revocations().revoke(issuer, jti, expiresAt);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("revoked", true);
+    out.put("issuer", issuer);
+    out.put("jti", jti);
+    out.put("expires_at", expiresAt.toString());
+    // An already expired token is dead anyway: nothing was stored for it.
+    out.put("stored", expiresAt.isAfter(now));
+    Http.json(ctx, 200, out);
+  }
+
+  private void check(Context ctx) {
+    String jti = ctx.pathParam("jti");
+    String issuer = orEmpty(ctx.queryParam("issuer"));
+    String subject = ctx.queryParam("subject");
+    String issuedAt = ctx.queryParam("issued_at");
+    boolean revoked;
+    if (subject == null && issuedAt == null) {
+      revoked = stores.revocations().isRevoked(issuer, jti);
+    } else if (subject == null || issuedAt == null) {
+      throw ApiError.badRequest("'subject' and 'issued_at' go together");
+    } else {
+      revoked = stores.revocations().isRevoked(issuer, jti, subject, parseInstant(issuedAt));
+    }
+    Http.json(ctx, 200, Map.of("revoked", revoked));
+  }
+
+  private void revokeAll(Context ctx) {
+    String subject = ctx.pathParam("subject");
+    JsonBody body = Http.readOptionalJson(ctx, maxBodyBytes, Set.of("issuer", "not_before"));
+    String issuer = orEmpty(body.optionalText("issuer"));
+    Instant now = clock.instant();
+    Instant notBefore = body.optionalInstant("not_before");
+    if (notBefore == null) {
+      notBefore = now;
+    } else if (notBefore.isAfter(now.plus(NOT_BEFORE_SKEW))) {
+      throw ApiError.badRequest("'not_before' must not be in the future: " + notBefore);
+    }
+    stores.revocations().revokeSubject(issuer, subject, notBefore);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("subject", subject);
+    out.put("issuer", issuer);
+    out.put("not_before", notBefore.toString());
+    Http.json(ctx, 200, out);
+  }
+
+  private static String orEmpty(String issuer) {
+    return issuer == null ? "" : issuer;
+  }
+
+  private static Instant parseInstant(String text) {
+    try {
+      if (text.matches("-?[0-9]{1,12}")) {
+        return Instant.ofEpochSecond(Long.parseLong(text));
+      }
+      return Instant.parse(text);
+    } catch (DateTimeException | NumberFormatException e) {
+      throw ApiError.badRequest(
+          "'issued_at' must be seconds since the epoch or an ISO-8601 instant: "
+              + Http.shorten(text));
+    }
+  }
+}

@@ -1,0 +1,467 @@
+package io.authstore.server;
+
+import io.authstore.redis.RedisBackend.FallbackPolicy;
+import io.authstore.redis.RedisConnectionConfig;
+import io.authstore.redis.ReplicationOptions;
+import io.authstore.redis.ReplicationOptions.StalenessPolicy;
+import io.authstore.revocation.RevocationOptions;
+import io.authstore.ticket.TicketOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code authstore serve}: starts the service and runs until SIGTERM or SIGINT, then drains
+ * in-flight requests and closes the stores. Every option is also read from the environment variable
+ * named in its description; a flag wins over the variable.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    sortOptions = false,
+    description = {
+      "Start the authstore HTTP service (in memory unless Redis is configured).",
+      "Every option can also be set by the environment variable in brackets."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--port",
+      defaultValue = "${env:AUTHSTORE_PORT:-8080}",
+      description =
+          "Port to listen on; 0 picks a free one [AUTHSTORE_PORT]. Default: ${DEFAULT-VALUE}")
+  int port;
+
+  @Option(
+      names = "--bind",
+      defaultValue = "${env:AUTHSTORE_BIND:-0.0.0.0}",
+      description = "Address to bind [AUTHSTORE_BIND]. Default: ${DEFAULT-VALUE}")
+  String bind;
+
+  @Option(
+      names = "--backend",
+      defaultValue = "${env:AUTHSTORE_BACKEND:-auto}",
+      description =
+          "auto, memory or redis; auto uses Redis when any REDIS_* location is set"
+              + " [AUTHSTORE_BACKEND]. Default: ${DEFAULT-VALUE}")
+  String backend;
+
+  @Option(
+      names = "--redis-url",
+      defaultValue = "${env:REDIS_URL}",
+      description = "redis://, rediss:// or redis-sentinel:// URI [REDIS_URL]")
+  String redisUrl;
+
+  @Option(
+      names = "--redis-host",
+      defaultValue = "${env:REDIS_HOST}",
+      description = "Standalone Redis host, when no URL is given [REDIS_HOST]")
+  String redisHost;
+
+  @Option(
+      names = "--redis-port",
+      defaultValue = "${env:REDIS_PORT}",
+      description = "Standalone Redis port [REDIS_PORT]. Default: 6379")
+  String redisPort;
+
+  @Option(
+      names = "--redis-db",
+      defaultValue = "${env:REDIS_DB}",
+      description = "Redis database number [REDIS_DB]. Default: 0")
+  String redisDb;
+
+  @Option(
+      names = "--redis-username",
+      defaultValue = "${env:REDIS_USERNAME}",
+      description = "Redis ACL user name [REDIS_USERNAME]")
+  String redisUsername;
+
+  @Option(
+      names = "--redis-password",
+      defaultValue = "${env:REDIS_PASSWORD}",
+      description = "Redis password; prefer the variable, flags show in ps [REDIS_PASSWORD]")
+  String redisPassword;
+
+  @Option(
+      names = "--redis-tls",
+      defaultValue = "${env:REDIS_TLS}",
+      description = "true to connect with TLS [REDIS_TLS]. Default: false")
+  String redisTls;
+
+  @Option(
+      names = "--redis-cluster-nodes",
+      defaultValue = "${env:REDIS_CLUSTER_NODES}",
+      description = "Cluster seed nodes, host:port,host:port [REDIS_CLUSTER_NODES]")
+  String redisClusterNodes;
+
+  @Option(
+      names = "--redis-sentinel-nodes",
+      defaultValue = "${env:REDIS_SENTINEL_NODES}",
+      description = "Sentinels, host:port,host:port [REDIS_SENTINEL_NODES]")
+  String redisSentinelNodes;
+
+  @Option(
+      names = "--redis-sentinel-master",
+      defaultValue = "${env:REDIS_SENTINEL_MASTER}",
+      description = "Master name the sentinels watch [REDIS_SENTINEL_MASTER]")
+  String redisSentinelMaster;
+
+  @Option(
+      names = "--redis-key-prefix",
+      defaultValue = "${env:AUTHSTORE_REDIS_KEY_PREFIX:-authstore:}",
+      description =
+          "Prefix of every Redis key [AUTHSTORE_REDIS_KEY_PREFIX]. Default: ${DEFAULT-VALUE}")
+  String redisKeyPrefix;
+
+  @Option(
+      names = "--redis-connect-timeout",
+      defaultValue = "${env:AUTHSTORE_REDIS_CONNECT_TIMEOUT:-5s}",
+      converter = DurationConverter.class,
+      description =
+          "Redis connect timeout [AUTHSTORE_REDIS_CONNECT_TIMEOUT]. Default: ${DEFAULT-VALUE}")
+  Duration redisConnectTimeout;
+
+  @Option(
+      names = "--redis-command-timeout",
+      defaultValue = "${env:AUTHSTORE_REDIS_COMMAND_TIMEOUT:-3s}",
+      converter = DurationConverter.class,
+      description =
+          "Redis command timeout: a call fails with 503 within it [AUTHSTORE_REDIS_COMMAND_TIMEOUT]."
+              + " Default: ${DEFAULT-VALUE}")
+  Duration redisCommandTimeout;
+
+  @Option(
+      names = "--redis-wait-replicas",
+      defaultValue = "${env:AUTHSTORE_REDIS_WAIT_REPLICAS:-0}",
+      description =
+          "WAIT for this many replicas after each revoke and consume; not on Cluster"
+              + " [AUTHSTORE_REDIS_WAIT_REPLICAS]. Default: ${DEFAULT-VALUE}")
+  int redisWaitReplicas;
+
+  @Option(
+      names = "--redis-fallback",
+      defaultValue = "${env:AUTHSTORE_REDIS_FALLBACK:-fail}",
+      description =
+          "fail, or memory: run on in-memory stores when Redis is unreachable at start"
+              + " (single instance only; health and status say so) [AUTHSTORE_REDIS_FALLBACK]."
+              + " Default: ${DEFAULT-VALUE}")
+  String redisFallback;
+
+  @Option(
+      names = "--revocation-mode",
+      defaultValue = "${env:AUTHSTORE_REVOCATION_MODE:-replicated}",
+      description =
+          "On Redis: replicated (a local copy, checks never leave the process) or direct (a"
+              + " Redis call per check) [AUTHSTORE_REVOCATION_MODE]. Default: ${DEFAULT-VALUE}")
+  String revocationMode;
+
+  @Option(
+      names = "--max-staleness",
+      defaultValue = "${env:AUTHSTORE_MAX_STALENESS:-5s}",
+      converter = DurationConverter.class,
+      description =
+          "Replicated view: how long it may go unconfirmed before the policy applies"
+              + " [AUTHSTORE_MAX_STALENESS]. Default: ${DEFAULT-VALUE}")
+  Duration maxStaleness;
+
+  @Option(
+      names = "--staleness-policy",
+      defaultValue = "${env:AUTHSTORE_STALENESS_POLICY:-fail-closed}",
+      description =
+          "fail-closed (checks answer 503) or serve-stale (keep answering, readiness degraded)"
+              + " [AUTHSTORE_STALENESS_POLICY]. Default: ${DEFAULT-VALUE}")
+  String stalenessPolicy;
+
+  @Option(
+      names = "--ticket-ttl",
+      defaultValue = "${env:AUTHSTORE_TICKET_TTL:-30m}",
+      converter = DurationConverter.class,
+      description =
+          "Ticket lifetime when a request gives none [AUTHSTORE_TICKET_TTL]. Default: ${DEFAULT-VALUE}")
+  Duration ticketTtl;
+
+  @Option(
+      names = "--ticket-max-ttl",
+      defaultValue = "${env:AUTHSTORE_TICKET_MAX_TTL:-24h}",
+      converter = DurationConverter.class,
+      description =
+          "Longest ticket lifetime a request may ask for [AUTHSTORE_TICKET_MAX_TTL]. Default: ${DEFAULT-VALUE}")
+  Duration ticketMaxTtl;
+
+  @Option(
+      names = "--max-tickets",
+      defaultValue = "${env:AUTHSTORE_MAX_TICKETS:-1000}",
+      description =
+          "Cap on active tickets (429 beyond) [AUTHSTORE_MAX_TICKETS]. Default: ${DEFAULT-VALUE}")
+  int maxTickets;
+
+  @Option(
+      names = "--max-tickets-per-subject",
+      defaultValue = "${env:AUTHSTORE_MAX_TICKETS_PER_SUBJECT:-100}",
+      description =
+          "Cap on active tickets of one subject [AUTHSTORE_MAX_TICKETS_PER_SUBJECT]. Default: ${DEFAULT-VALUE}")
+  int maxTicketsPerSubject;
+
+  @Option(
+      names = "--max-token-lifetime",
+      defaultValue = "${env:AUTHSTORE_MAX_TOKEN_LIFETIME:-24h}",
+      converter = DurationConverter.class,
+      description =
+          "How long a subject-wide revoke is kept: the longest lifetime of your tokens"
+              + " [AUTHSTORE_MAX_TOKEN_LIFETIME]. Default: ${DEFAULT-VALUE}")
+  Duration maxTokenLifetime;
+
+  @Option(
+      names = "--api-keys",
+      defaultValue = "${env:AUTHSTORE_API_KEYS}",
+      description =
+          "API keys: name:secret=scope[,scope] entries separated by ';'. Scopes: tickets:issue,"
+              + " tickets:consume, revocations:write, revocations:read, admin. None configured:"
+              + " one admin key is generated and printed once [AUTHSTORE_API_KEYS]")
+  String apiKeys;
+
+  @Option(
+      names = "--api-keys-file",
+      defaultValue = "${env:AUTHSTORE_API_KEYS_FILE}",
+      description = "File of API keys, one entry per line, # comments [AUTHSTORE_API_KEYS_FILE]")
+  Path apiKeysFile;
+
+  @Option(
+      names = "--rate-limit-per-key",
+      defaultValue = "${env:AUTHSTORE_RATE_LIMIT_PER_KEY:-1000}",
+      description =
+          "Issue and validate requests per second per API key; 0 = unlimited"
+              + " [AUTHSTORE_RATE_LIMIT_PER_KEY]. Default: ${DEFAULT-VALUE}")
+  int rateLimitPerKey;
+
+  @Option(
+      names = "--rate-limit-per-address",
+      defaultValue = "${env:AUTHSTORE_RATE_LIMIT_PER_ADDRESS:-100}",
+      description =
+          "Issue and validate requests per second per client address; 0 = unlimited"
+              + " [AUTHSTORE_RATE_LIMIT_PER_ADDRESS]. Default: ${DEFAULT-VALUE}")
+  int rateLimitPerAddress;
+
+  @Option(
+      names = "--max-body-bytes",
+      defaultValue = "${env:AUTHSTORE_MAX_BODY_BYTES:-16384}",
+      description =
+          "Largest request body (413 beyond) [AUTHSTORE_MAX_BODY_BYTES]. Default: ${DEFAULT-VALUE}")
+  int maxBodyBytes;
+
+  @Option(
+      names = "--log-format",
+      defaultValue = "${env:AUTHSTORE_LOG_FORMAT:-text}",
+      description =
+          "text or json (one object per line) [AUTHSTORE_LOG_FORMAT]. Default: ${DEFAULT-VALUE}")
+  String logFormat;
+
+  @Option(
+      names = "--shutdown-grace",
+      defaultValue = "${env:AUTHSTORE_SHUTDOWN_GRACE:-10s}",
+      converter = DurationConverter.class,
+      description =
+          "On SIGTERM, how long in-flight requests may take to finish [AUTHSTORE_SHUTDOWN_GRACE]."
+              + " Default: ${DEFAULT-VALUE}")
+  Duration shutdownGrace;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ServerConfig config = toConfig();
+    LogSetup.apply(config.logFormat());
+    AuthstoreServer server;
+    try {
+      server = AuthstoreServer.start(config);
+    } catch (RuntimeException e) {
+      spec.commandLine().getErr().println("authstore: cannot start: " + e.getMessage());
+      return Main.EXIT_UNAVAILABLE;
+    }
+    server
+        .generatedAdminKey()
+        .ifPresent(
+            key -> {
+              // Printed once on the console, never through the logger.
+              PrintWriter out = spec.commandLine().getOut();
+              out.println();
+              out.println("No API key configured (AUTHSTORE_API_KEYS or AUTHSTORE_API_KEYS_FILE).");
+              out.println("Generated an admin key for this run; it is shown only here:");
+              out.println();
+              out.println("    X-API-Key: " + key);
+              out.println();
+              out.flush();
+            });
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "authstore-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * Validates the options into a configuration.
+   *
+   * @throws ParameterException naming the option, for picocli to print with usage
+   */
+  ServerConfig toConfig() {
+    ServerConfig.Builder b = ServerConfig.builder();
+    try {
+      b.port(port).bind(bind);
+      b.redis(redisConfig());
+      b.fallback(parseEnum("--redis-fallback", redisFallback, FallbackPolicy.class));
+      b.revocationMode(
+          parseEnum("--revocation-mode", revocationMode, ServerConfig.RevocationMode.class));
+      b.replication(
+          option(
+              "--max-staleness / --staleness-policy",
+              () ->
+                  ReplicationOptions.builder()
+                      .maxStaleness(maxStaleness)
+                      .policy(
+                          parseEnum("--staleness-policy", stalenessPolicy, StalenessPolicy.class))
+                      .build()));
+      b.tickets(
+          option(
+              "--ticket-ttl / --ticket-max-ttl / --max-tickets / --max-tickets-per-subject",
+              () ->
+                  TicketOptions.builder()
+                      .defaultTtl(ticketTtl)
+                      .maxTtl(ticketMaxTtl)
+                      .maxActive(maxTickets)
+                      .maxActivePerSubject(maxTicketsPerSubject)
+                      .build()));
+      b.revocations(
+          option(
+              "--max-token-lifetime",
+              () -> RevocationOptions.builder().maxTokenLifetime(maxTokenLifetime).build()));
+      b.apiKeys(apiKeys());
+      b.rateLimitPerKey(rateLimitPerKey).rateLimitPerAddress(rateLimitPerAddress);
+      b.maxBodyBytes(maxBodyBytes);
+      b.logFormat(parseEnum("--log-format", logFormat, ServerConfig.LogFormat.class));
+      b.shutdownGrace(shutdownGrace);
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+    }
+  }
+
+  private RedisConnectionConfig redisConfig() {
+    Map<String, String> env = new HashMap<>();
+    put(env, "REDIS_URL", redisUrl);
+    put(env, "REDIS_HOST", redisHost);
+    put(env, "REDIS_PORT", redisPort);
+    put(env, "REDIS_DB", redisDb);
+    put(env, "REDIS_USERNAME", redisUsername);
+    put(env, "REDIS_PASSWORD", redisPassword);
+    put(env, "REDIS_TLS", redisTls);
+    put(env, "REDIS_CLUSTER_NODES", redisClusterNodes);
+    put(env, "REDIS_SENTINEL_NODES", redisSentinelNodes);
+    put(env, "REDIS_SENTINEL_MASTER", redisSentinelMaster);
+    String mode = backend.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!mode.equals("auto") && !mode.equals("memory") && !mode.equals("redis")) {
+      throw new IllegalArgumentException(
+          "--backend must be auto, memory or redis: " + Http.shorten(backend));
+    }
+    if (mode.equals("memory")) {
+      return null;
+    }
+    RedisConnectionConfig.Builder redis =
+        option("--redis-* (REDIS_*)", () -> RedisConnectionConfig.fromEnvironment(env));
+    if (redis == null) {
+      if (mode.equals("redis")) {
+        throw new IllegalArgumentException(
+            "--backend redis needs a location: REDIS_URL, REDIS_HOST, REDIS_CLUSTER_NODES or"
+                + " REDIS_SENTINEL_NODES");
+      }
+      return null;
+    }
+    return option(
+        "--redis-*",
+        () -> {
+          redis
+              .keyPrefix(redisKeyPrefix)
+              .connectTimeout(redisConnectTimeout)
+              .commandTimeout(redisCommandTimeout);
+          if (redisWaitReplicas > 0) {
+            redis.waitForReplicas(redisWaitReplicas, redisCommandTimeout.dividedBy(2));
+          }
+          return redis.build();
+        });
+  }
+
+  private ApiKeys apiKeys() {
+    StringBuilder text = new StringBuilder();
+    if (apiKeys != null && !apiKeys.isBlank()) {
+      text.append(apiKeys).append('\n');
+    }
+    if (apiKeysFile != null) {
+      try {
+        text.append(Files.readString(apiKeysFile, StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "--api-keys-file: cannot read " + apiKeysFile + ": " + e.getMessage());
+      }
+    }
+    return ApiKeys.parse(text.toString(), "--api-keys/--api-keys-file");
+  }
+
+  private static void put(Map<String, String> env, String name, String value) {
+    if (value != null && !value.isBlank()) {
+      env.put(name, value);
+    }
+  }
+
+  private static <E extends Enum<E>> E parseEnum(String option, String value, Class<E> type) {
+    String normalized = value.strip().replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equals(normalized)) {
+        return e;
+      }
+    }
+    StringBuilder allowed = new StringBuilder();
+    for (E e : type.getEnumConstants()) {
+      if (allowed.length() > 0) {
+        allowed.append(", ");
+      }
+      allowed.append(e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    }
+    throw new IllegalArgumentException(
+        option + " must be one of " + allowed + ": " + Http.shorten(value));
+  }
+
+  private interface Build<T> {
+    T get();
+  }
+
+  /** Prefixes a validation message with the option it came from, unless it names one already. */
+  private static <T> T option(String option, Build<T> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
+      if (m != null && (m.startsWith("--") || m.startsWith("REDIS_"))) {
+        throw e;
+      }
+      throw new IllegalArgumentException(option + ": " + m, e);
+    }
+  }
+}

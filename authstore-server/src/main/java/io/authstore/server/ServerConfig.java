@@ -1,0 +1,304 @@
+package io.authstore.server;
+
+import io.authstore.redis.RedisBackend.FallbackPolicy;
+import io.authstore.redis.RedisConnectionConfig;
+import io.authstore.redis.ReplicationOptions;
+import io.authstore.redis.ReplicationOptions.StalenessPolicy;
+import io.authstore.revocation.RevocationOptions;
+import io.authstore.ticket.TicketOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the server needs to start, validated. Built by the {@code serve} command from flags
+ * and environment variables, or directly by tests and embedders.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ServerConfig {
+  /** Default port: 8080. */
+  public static final int DEFAULT_PORT = 8080;
+
+  /** Default bind address: every interface. */
+  public static final String DEFAULT_BIND = "0.0.0.0";
+
+  /** Default request body limit: 16 KiB. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+
+  /** Largest body limit accepted: 1 MiB. */
+  public static final int MAX_BODY_BYTES_LIMIT = 1024 * 1024;
+
+  /** Default rate limit per API key on issue and validate: 1000 requests per second. */
+  public static final int DEFAULT_RATE_LIMIT_PER_KEY = 1000;
+
+  /** Default rate limit per client address on issue and validate: 100 requests per second. */
+  public static final int DEFAULT_RATE_LIMIT_PER_ADDRESS = 100;
+
+  /** Default time to drain in-flight requests on shutdown: 10 s. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  /** How revocations are kept when the backend is Redis. */
+  public enum RevocationMode {
+    /** Each instance holds a complete local replica fed by Redis: checks never leave the JVM. */
+    REPLICATED,
+    /** Each check is a Redis round trip. */
+    DIRECT
+  }
+
+  /** Log line format. */
+  public enum LogFormat {
+    /** One human-readable line per event. */
+    TEXT,
+    /** One JSON object per line. */
+    JSON
+  }
+
+  private final String bind;
+  private final int port;
+  private final RedisConnectionConfig redis;
+  private final FallbackPolicy fallback;
+  private final RevocationMode revocationMode;
+  private final ReplicationOptions replication;
+  private final TicketOptions tickets;
+  private final RevocationOptions revocations;
+  private final ApiKeys apiKeys;
+  private final int rateLimitPerKey;
+  private final int rateLimitPerAddress;
+  private final int maxBodyBytes;
+  private final Duration shutdownGrace;
+  private final LogFormat logFormat;
+  private final Clock clock;
+
+  private ServerConfig(Builder b) {
+    this.bind = b.bind;
+    this.port = b.port;
+    this.redis = b.redis;
+    this.fallback = b.fallback;
+    this.revocationMode = b.revocationMode;
+    this.replication = b.replication;
+    this.tickets = b.tickets;
+    this.revocations = b.revocations;
+    this.apiKeys = b.apiKeys;
+    this.rateLimitPerKey = b.rateLimitPerKey;
+    this.rateLimitPerAddress = b.rateLimitPerAddress;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.shutdownGrace = b.shutdownGrace;
+    this.logFormat = b.logFormat;
+    this.clock = b.clock;
+  }
+
+  /** A builder with every default: in memory, port 8080, no API key (one is generated). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The address to bind. */
+  public String bind() {
+    return bind;
+  }
+
+  /** The port; 0 picks a free one. */
+  public int port() {
+    return port;
+  }
+
+  /** Redis to use, or null for the in-memory backends. */
+  public RedisConnectionConfig redis() {
+    return redis;
+  }
+
+  /** What to do when Redis is unreachable at start. */
+  public FallbackPolicy fallback() {
+    return fallback;
+  }
+
+  /** How revocations are kept on Redis. */
+  public RevocationMode revocationMode() {
+    return revocationMode;
+  }
+
+  /** Freshness options of the replicated revocation view. */
+  public ReplicationOptions replication() {
+    return replication;
+  }
+
+  /** Ticket limits and defaults. */
+  public TicketOptions tickets() {
+    return tickets;
+  }
+
+  /** Revocation limits. */
+  public RevocationOptions revocations() {
+    return revocations;
+  }
+
+  /** The configured API keys; empty means the server generates one admin key at start. */
+  public ApiKeys apiKeys() {
+    return apiKeys;
+  }
+
+  /** Requests per second per API key on issue and validate; 0 means unlimited. */
+  public int rateLimitPerKey() {
+    return rateLimitPerKey;
+  }
+
+  /** Requests per second per client address on issue and validate; 0 means unlimited. */
+  public int rateLimitPerAddress() {
+    return rateLimitPerAddress;
+  }
+
+  /** Largest request body accepted, in bytes. */
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** How long shutdown waits for in-flight requests. */
+  public Duration shutdownGrace() {
+    return shutdownGrace;
+  }
+
+  /** Log line format. */
+  public LogFormat logFormat() {
+    return logFormat;
+  }
+
+  /** The clock routes use for "now" (e.g. a subject revoke without {@code not_before}). */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Builds a {@link ServerConfig}; {@link #build()} validates. Not thread-safe. */
+  public static final class Builder {
+    private String bind = DEFAULT_BIND;
+    private int port = DEFAULT_PORT;
+    private RedisConnectionConfig redis;
+    private FallbackPolicy fallback = FallbackPolicy.FAIL;
+    private RevocationMode revocationMode = RevocationMode.REPLICATED;
+    private ReplicationOptions replication = ReplicationOptions.defaults();
+    private TicketOptions tickets = TicketOptions.defaults();
+    private RevocationOptions revocations = RevocationOptions.defaults();
+    private ApiKeys apiKeys = ApiKeys.parse("", "none");
+    private int rateLimitPerKey = DEFAULT_RATE_LIMIT_PER_KEY;
+    private int rateLimitPerAddress = DEFAULT_RATE_LIMIT_PER_ADDRESS;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private LogFormat logFormat = LogFormat.TEXT;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder bind(String bind) {
+      this.bind = Objects.requireNonNull(bind, "bind");
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** Use Redis; null (the default) means the in-memory backends. */
+    public Builder redis(RedisConnectionConfig redis) {
+      this.redis = redis;
+      return this;
+    }
+
+    public Builder fallback(FallbackPolicy fallback) {
+      this.fallback = Objects.requireNonNull(fallback, "fallback");
+      return this;
+    }
+
+    public Builder revocationMode(RevocationMode mode) {
+      this.revocationMode = Objects.requireNonNull(mode, "revocationMode");
+      return this;
+    }
+
+    public Builder replication(ReplicationOptions replication) {
+      this.replication = Objects.requireNonNull(replication, "replication");
+      return this;
+    }
+
+    /** Shorthand for the replication options' staleness bound and policy. */
+    public Builder freshness(Duration maxStaleness, StalenessPolicy policy) {
+      this.replication =
+          ReplicationOptions.builder().maxStaleness(maxStaleness).policy(policy).build();
+      return this;
+    }
+
+    public Builder tickets(TicketOptions tickets) {
+      this.tickets = Objects.requireNonNull(tickets, "tickets");
+      return this;
+    }
+
+    public Builder revocations(RevocationOptions revocations) {
+      this.revocations = Objects.requireNonNull(revocations, "revocations");
+      return this;
+    }
+
+    public Builder apiKeys(ApiKeys apiKeys) {
+      this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
+      return this;
+    }
+
+    public Builder rateLimitPerKey(int perSecond) {
+      this.rateLimitPerKey = perSecond;
+      return this;
+    }
+
+    public Builder rateLimitPerAddress(int perSecond) {
+      this.rateLimitPerAddress = perSecond;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int bytes) {
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration grace) {
+      this.shutdownGrace = Objects.requireNonNull(grace, "shutdownGrace");
+      return this;
+    }
+
+    public Builder logFormat(LogFormat format) {
+      this.logFormat = Objects.requireNonNull(format, "logFormat");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the option and its bad value
+     */
+    public ServerConfig build() {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be 0-65535: " + port);
+      }
+      if (bind.isBlank()) {
+        throw new IllegalArgumentException("bind address must not be empty");
+      }
+      if (rateLimitPerKey < 0) {
+        throw new IllegalArgumentException(
+            "rate limit per key must not be negative: " + rateLimitPerKey);
+      }
+      if (rateLimitPerAddress < 0) {
+        throw new IllegalArgumentException(
+            "rate limit per address must not be negative: " + rateLimitPerAddress);
+      }
+      if (maxBodyBytes < 256 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
+        throw new IllegalArgumentException(
+            "max body size must be 256-" + MAX_BODY_BYTES_LIMIT + " bytes: " + maxBodyBytes);
+      }
+      if (shutdownGrace.isNegative()) {
+        throw new IllegalArgumentException("shutdown grace must not be negative: " + shutdownGrace);
+      }
+      return new ServerConfig(this);
+    }
+  }
+}

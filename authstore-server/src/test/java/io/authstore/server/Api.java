@@ -1,0 +1,147 @@
+package io.authstore.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A real HTTP client (JDK {@link HttpClient}) against a running server, for tests. Every request
+ * carries the given API key unless told otherwise; every secret the tests see (keys, tickets) is
+ * recorded in {@link LogCapture} so the suite can check that no log line carries one.
+ */
+final class Api {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** A response: status, headers, raw body and the body as JSON (null if not JSON). */
+  record Response(int status, Map<String, java.util.List<String>> headers, String body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON (status " + status + "): " + body, e);
+      }
+    }
+
+    Optional<String> header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .flatMap(e -> e.getValue().stream())
+          .findFirst();
+    }
+
+    /** The {@code error} code of an error body. */
+    String error() {
+      return json().path("error").asText(null);
+    }
+  }
+
+  private final String base;
+  private final String key;
+
+  Api(int port, String key) {
+    this.base = "http://127.0.0.1:" + port;
+    this.key = key;
+    if (key != null) {
+      LogCapture.secret(key);
+    }
+  }
+
+  /** The same server with another key (null: none). */
+  Api withKey(String otherKey) {
+    return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey);
+  }
+
+  Response get(String path) {
+    return send("GET", path, null, null);
+  }
+
+  Response postJson(String path, String json) {
+    return send("POST", path, "application/json", json);
+  }
+
+  Response delete(String path) {
+    return send("DELETE", path, null, null);
+  }
+
+  /**
+   * Sends a request.
+   *
+   * @param contentType the Content-Type header, or null for none
+   * @param body the body, or null for none
+   * @param extraHeaders name, value pairs
+   */
+  Response send(
+      String method, String path, String contentType, String body, String... extraHeaders) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    if (key != null) {
+      b.header("X-API-Key", key);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
+      b.header(extraHeaders[i], extraHeaders[i + 1]);
+    }
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    return send(b.build());
+  }
+
+  /** Sends raw bytes as the body (e.g. invalid UTF-8). */
+  Response sendBytes(String method, String path, String contentType, byte[] body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    if (key != null) {
+      b.header("X-API-Key", key);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return send(b.build());
+  }
+
+  private static Response send(HttpRequest request) {
+    try {
+      HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      Response response = new Response(r.statusCode(), r.headers().map(), r.body());
+      recordTicket(response);
+      return response;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void recordTicket(Response r) {
+    if (r.status() == 201 && r.body().contains("\"token\"")) {
+      LogCapture.secret(r.json().path("token").asText());
+    }
+  }
+
+  /** Issues a ticket and returns it; fails the test unless 201. */
+  String issue(String subject) {
+    Response r = postJson("/auth/sessions", "{\"subject\":\"" + subject + "\"}");
+    if (r.status() != 201) {
+      throw new AssertionError("issue failed: " + r.status() + " " + r.body());
+    }
+    return r.json().path("token").asText();
+  }
+}
