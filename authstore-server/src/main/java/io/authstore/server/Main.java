@@ -63,7 +63,17 @@ public final class Main implements Runnable {
 
   /** The configured picocli command line, for tests that capture its output. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()); // picocli exits 2 (EXIT_USAGE) on invalid input
+    CommandLine cli = new CommandLine(new Main());
+    // Bad usage or configuration: the message (it names the option) and a pointer to --help,
+    // not the whole usage text.
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine failed = e.getCommandLine();
+          failed.getErr().println("authstore: " + e.getMessage());
+          failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+          return EXIT_USAGE;
+        });
+    return cli;
   }
 
   @Override

@@ -360,7 +360,7 @@ final class ServeCommand implements Callable<Integer> {
       b.shutdownGrace(shutdownGrace);
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
   }
 
