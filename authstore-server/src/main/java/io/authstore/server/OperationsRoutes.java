@@ -39,6 +39,9 @@ final class OperationsRoutes {
     out.put("status", r.status());
     out.put("storage", stores.storage());
     out.put("message", r.message());
+    if (stores.revocationView() != null) {
+      out.put("revocation_view", stores.revocationView());
+    }
     if (!r.ready()) {
       ctx.header("Retry-After", "1");
     }

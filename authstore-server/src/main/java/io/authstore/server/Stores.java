@@ -150,6 +150,16 @@ final class Stores implements AutoCloseable {
 
   Readiness readiness() {
     if (usesRedis() && !redisHealthy()) {
+      if (servesStale && viewAnswers()) {
+        // What SERVE_STALE chose: with Redis down for every instance nobody can revoke, so the
+        // view stays complete; taking the instance out of rotation would fail the very checks
+        // the policy keeps answering.
+        return new Readiness(
+            true,
+            "degraded",
+            "redis is unreachable: tickets unavailable, revocation checks served from the local"
+                + " view (SERVE_STALE)");
+      }
       return new Readiness(false, "down", "redis is unreachable");
     }
     if (replicated != null) {
@@ -173,6 +183,20 @@ final class Stores implements AutoCloseable {
           true, "degraded", "redis was unreachable at start: in-memory fallback, state not shared");
     }
     return new Readiness(true, "up", "ok");
+  }
+
+  /**
+   * The replicated view's state in lower case ({@code bootstrapping}, {@code ready}, {@code stale},
+   * {@code closed}), or null when revocations are not replicated.
+   */
+  String revocationView() {
+    return replicated == null ? null : replicated.state().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private boolean viewAnswers() {
+    ReplicatedRevocationStore.State state = replicated == null ? null : replicated.state();
+    return state == ReplicatedRevocationStore.State.READY
+        || state == ReplicatedRevocationStore.State.STALE;
   }
 
   @Override
