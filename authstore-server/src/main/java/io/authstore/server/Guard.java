@@ -1,6 +1,7 @@
 package io.authstore.server;
 
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.security.RouteRole;
 import java.util.Set;
 
@@ -29,6 +30,12 @@ final class Guard {
     Set<RouteRole> roles = ctx.routeRoles();
     if (roles.contains(Access.PUBLIC)) {
       return;
+    }
+    if (roles.isEmpty() && ctx.method() == HandlerType.HEAD) {
+      // Javalin answers HEAD for every GET route by itself, without running the GET handler (so
+      // without its roles, and with a 200 even from a failing readiness probe). No route offers
+      // HEAD: refuse it as any other method the route does not have.
+      throw ApiError.of(405, "method_not_allowed", "method not allowed on this route");
     }
     if (roles.isEmpty()) {
       throw new IllegalStateException("route declares no access: " + ctx.endpoint().path);

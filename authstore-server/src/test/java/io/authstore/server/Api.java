@@ -2,6 +2,7 @@ package io.authstore.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -116,6 +117,26 @@ final class Api {
     return send(b.build());
   }
 
+  /**
+   * Sends raw bytes as a stream, so the JDK client uses chunked transfer encoding and no {@code
+   * Content-Length} header: the server learns the size only by reading.
+   */
+  Response sendChunked(String method, String path, String contentType, byte[] body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
+    if (key != null) {
+      b.header("X-API-Key", key);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return send(b.build());
+  }
+
   private static Response send(HttpRequest request) {
     try {
       HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
@@ -133,6 +154,20 @@ final class Api {
   private static void recordTicket(Response r) {
     if (r.status() == 201 && r.body().contains("\"token\"")) {
       LogCapture.secret(r.json().path("token").asText());
+    }
+  }
+
+  /** Presents a ticket in the body of the validate route. */
+  Response validate(String ticket) {
+    return postJson("/auth/sessions/validate", json(Map.of("token", ticket)));
+  }
+
+  /** A value as JSON text. */
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

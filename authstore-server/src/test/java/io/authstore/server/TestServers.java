@@ -1,5 +1,8 @@
 package io.authstore.server;
 
+import io.authstore.revocation.RevocationOptions;
+import io.authstore.testkit.MutableClock;
+import io.authstore.ticket.TicketOptions;
 import java.util.EnumSet;
 
 /** Server configurations and keys shared by the HTTP tests. */
@@ -16,19 +19,33 @@ final class TestServers {
 
   /** One key per scope plus an admin key. */
   static ApiKeys keys() {
-    return ApiKeys.parse(
-        "admin:"
-            + ADMIN_KEY
-            + "=admin;issuer:"
-            + ISSUE_KEY
-            + "=tickets:issue;consumer:"
-            + CONSUME_KEY
-            + "=tickets:consume;revoker:"
-            + REVOKE_WRITE_KEY
-            + "=revocations:write;checker:"
-            + REVOKE_READ_KEY
-            + "=revocations:read",
-        "test keys");
+    return ApiKeys.parse(keysText(), "test keys");
+  }
+
+  /** {@link #keys()} as configuration text, to extend with more entries. */
+  static String keysText() {
+    return "admin:"
+        + ADMIN_KEY
+        + "=admin;issuer:"
+        + ISSUE_KEY
+        + "=tickets:issue;consumer:"
+        + CONSUME_KEY
+        + "=tickets:consume;revoker:"
+        + REVOKE_WRITE_KEY
+        + "=revocations:write;checker:"
+        + REVOKE_READ_KEY
+        + "=revocations:read";
+  }
+
+  /** The test key that has exactly this scope. */
+  static String keyFor(Scope scope) {
+    return switch (scope) {
+      case ADMIN -> ADMIN_KEY;
+      case TICKETS_ISSUE -> ISSUE_KEY;
+      case TICKETS_CONSUME -> CONSUME_KEY;
+      case REVOCATIONS_WRITE -> REVOKE_WRITE_KEY;
+      case REVOCATIONS_READ -> REVOKE_READ_KEY;
+    };
   }
 
   /** In memory, port 0, the test keys, rate limits off. */
@@ -39,6 +56,17 @@ final class TestServers {
         .apiKeys(keys())
         .rateLimitPerKey(0)
         .rateLimitPerAddress(0);
+  }
+
+  /**
+   * In memory as {@link #memory()}, every expiry decision (tickets, revocations, routes) reading
+   * {@code clock}.
+   */
+  static ServerConfig.Builder memory(MutableClock clock) {
+    return memory()
+        .clock(clock)
+        .tickets(TicketOptions.builder().clock(clock).build())
+        .revocations(RevocationOptions.builder().clock(clock).build());
   }
 
   static EnumSet<Scope> all() {
