@@ -8,9 +8,13 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Reads a duration as {@code <n>ms}, {@code <n>s}, {@code <n>m}, {@code <n>h}, {@code <n>d} or
- * ISO-8601 ({@code PT30M}).
+ * ISO-8601 ({@code PT30M}). Public for the admin commands in {@code io.authstore.server.cli}; not
+ * part of the API. Stateless and thread-safe.
  */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
+  /** Picocli instantiates it. */
+  public DurationConverter() {}
+
   @Override
   public Duration convert(String value) {
     String v = value.strip().toLowerCase(Locale.ROOT);

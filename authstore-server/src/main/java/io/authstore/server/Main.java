@@ -1,5 +1,10 @@
 package io.authstore.server;
 
+import io.authstore.server.cli.CheckCommand;
+import io.authstore.server.cli.RevokeCommand;
+import io.authstore.server.cli.RevokeSubjectCommand;
+import io.authstore.server.cli.StatusCommand;
+import io.authstore.server.cli.TicketCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -17,7 +22,14 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "JWT revocation list and single-use session tickets, in memory or on Redis.",
-    subcommands = {ServeCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      RevokeCommand.class,
+      CheckCommand.class,
+      RevokeSubjectCommand.class,
+      TicketCommand.class,
+      StatusCommand.class
+    })
 public final class Main implements Runnable {
   /** The answer was negative: not valid, not found. */
   public static final int EXIT_NEGATIVE = 1;

@@ -12,10 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -325,7 +328,8 @@ final class ServeCommand implements Callable<Integer> {
   ServerConfig toConfig() {
     ServerConfig.Builder b = ServerConfig.builder();
     try {
-      b.port(port).bind(bind);
+      set("--port", b, c -> c.port(port));
+      set("--bind", b, c -> c.bind(bind));
       b.redis(redisConfig());
       b.fallback(parseEnum("--redis-fallback", redisFallback, FallbackPolicy.class));
       b.revocationMode(
@@ -354,10 +358,11 @@ final class ServeCommand implements Callable<Integer> {
               "--max-token-lifetime",
               () -> RevocationOptions.builder().maxTokenLifetime(maxTokenLifetime).build()));
       b.apiKeys(apiKeys());
-      b.rateLimitPerKey(rateLimitPerKey).rateLimitPerAddress(rateLimitPerAddress);
-      b.maxBodyBytes(maxBodyBytes);
+      set("--rate-limit-per-key", b, c -> c.rateLimitPerKey(rateLimitPerKey));
+      set("--rate-limit-per-address", b, c -> c.rateLimitPerAddress(rateLimitPerAddress));
+      set("--max-body-bytes", b, c -> c.maxBodyBytes(maxBodyBytes));
       b.logFormat(parseEnum("--log-format", logFormat, ServerConfig.LogFormat.class));
-      b.shutdownGrace(shutdownGrace);
+      set("--shutdown-grace", b, c -> c.shutdownGrace(shutdownGrace));
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -365,7 +370,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private RedisConnectionConfig redisConfig() {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new LinkedHashMap<>();
     put(env, "REDIS_URL", redisUrl);
     put(env, "REDIS_HOST", redisHost);
     put(env, "REDIS_PORT", redisPort);
@@ -384,8 +389,11 @@ final class ServeCommand implements Callable<Integer> {
     if (mode.equals("memory")) {
       return null;
     }
+    // A bad location value is reported with the location options given: the message may come
+    // from the URL, the host and port, or the nodes, and may name a REDIS_* variable.
+    String location = "Redis location (" + optionsOf(env) + ")";
     RedisConnectionConfig.Builder redis =
-        option("--redis-* (REDIS_*)", () -> RedisConnectionConfig.fromEnvironment(env));
+        option(location, () -> RedisConnectionConfig.fromEnvironment(env));
     if (redis == null) {
       if (mode.equals("redis")) {
         throw new IllegalArgumentException(
@@ -394,18 +402,58 @@ final class ServeCommand implements Callable<Integer> {
       }
       return null;
     }
-    return option(
-        "--redis-*",
+    // The options this command sets itself are checked one by one on a default standalone
+    // config, so that a bad value names its option; what fails after that is the location.
+    option(
+        "--redis-key-prefix",
+        () -> RedisConnectionConfig.builder().keyPrefix(redisKeyPrefix).build());
+    option(
+        "--redis-connect-timeout",
+        () -> RedisConnectionConfig.builder().connectTimeout(redisConnectTimeout).build());
+    option(
+        "--redis-command-timeout",
+        () -> RedisConnectionConfig.builder().commandTimeout(redisCommandTimeout).build());
+    option(
+        "--redis-wait-replicas",
+        () ->
+            RedisConnectionConfig.builder()
+                .commandTimeout(redisCommandTimeout)
+                .waitForReplicas(redisWaitReplicas, redisCommandTimeout.dividedBy(2))
+                .build());
+    redis
+        .keyPrefix(redisKeyPrefix)
+        .connectTimeout(redisConnectTimeout)
+        .commandTimeout(redisCommandTimeout);
+    if (redisWaitReplicas > 0) {
+      redis.waitForReplicas(redisWaitReplicas, redisCommandTimeout.dividedBy(2));
+    }
+    return option(location, redis::build);
+  }
+
+  /** {@code --redis-host, --redis-port} for the variables {@code REDIS_HOST, REDIS_PORT}. */
+  private static String optionsOf(Map<String, String> env) {
+    StringJoiner options = new StringJoiner(", ");
+    for (String variable : env.keySet()) {
+      options.add("--" + variable.toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+    return options.toString();
+  }
+
+  /**
+   * Applies one option to the builder after checking it alone on a fresh builder: {@link
+   * ServerConfig.Builder#build()} validates everything at once, and its messages name the setting,
+   * not the option.
+   */
+  private static void set(
+      String option, ServerConfig.Builder b, Consumer<ServerConfig.Builder> setter) {
+    option(
+        option,
         () -> {
-          redis
-              .keyPrefix(redisKeyPrefix)
-              .connectTimeout(redisConnectTimeout)
-              .commandTimeout(redisCommandTimeout);
-          if (redisWaitReplicas > 0) {
-            redis.waitForReplicas(redisWaitReplicas, redisCommandTimeout.dividedBy(2));
-          }
-          return redis.build();
+          ServerConfig.Builder alone = ServerConfig.builder();
+          setter.accept(alone);
+          return alone.build();
         });
+    setter.accept(b);
   }
 
   private ApiKeys apiKeys() {
@@ -458,7 +506,7 @@ final class ServeCommand implements Callable<Integer> {
       return build.get();
     } catch (IllegalArgumentException e) {
       String m = e.getMessage();
-      if (m != null && (m.startsWith("--") || m.startsWith("REDIS_"))) {
+      if (m != null && m.startsWith("--")) {
         throw e;
       }
       throw new IllegalArgumentException(option + ": " + m, e);
