@@ -2,6 +2,7 @@ package io.authstore.server;
 
 import io.authstore.CapacityExceededException;
 import io.authstore.StoreUnavailableException;
+import io.authstore.jwt.JwtVerifier;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -20,12 +21,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The authstore HTTP service: opens the stores its {@link ServerConfig} names, serves the routes
  * (Javalin on Jetty), and on {@link #close()} stops taking connections, lets in-flight requests
- * finish within the configured grace, then closes the stores.
+ * finish within the configured grace, then closes the JWT verifier and the stores.
  *
  * <p>Every error answer has one shape, {@code {"error": "<code>", "message": "<for a person>"}}:
  * 400 bad input, 401 no or wrong API key, 403 wrong scope, 404, 405, 413 body too large, 415 wrong
- * content type, 429 over a cap or a rate limit, 503 with {@code Retry-After} when the store is
- * unreachable.
+ * content type, 429 over a cap or a rate limit, 501 JWT verification not configured, 503 with
+ * {@code Retry-After} when the store is unreachable. Under {@code /oauth2/} errors take the OAuth
+ * shape instead (RFC 6749 §5.2), {@code {"error": "<code>", "error_description": "<text>"}}, with
+ * the OAuth codes where there is one: {@code invalid_client} (401, with {@code WWW-Authenticate}),
+ * {@code insufficient_scope} (403), {@code temporarily_unavailable} (503), {@code server_error}.
  *
  * <pre>{@code
  * try (AuthstoreServer server = AuthstoreServer.start(ServerConfig.builder().port(0).build())) {
@@ -44,6 +48,7 @@ public final class AuthstoreServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final Stores stores;
+  private final JwtVerifier verifier;
   private final Metrics metrics;
   private final String generatedAdminKey;
   private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
@@ -61,11 +66,19 @@ public final class AuthstoreServer implements AutoCloseable {
       generatedAdminKey = null;
     }
     this.stores = Stores.open(config, metrics);
+    JwtVerifier jwt = null;
     try {
+      if (config.jwt() != null) {
+        jwt = JwtVerifier.create(config.jwt().toOptions(stores.revocations(), config.clock()));
+      }
+      this.verifier = jwt;
       registerGauges();
       this.app = createApp(config, keys);
       app.start(config.bind(), config.port());
     } catch (RuntimeException e) {
+      if (jwt != null) {
+        jwt.close();
+      }
       stores.close();
       throw e;
     }
@@ -80,9 +93,10 @@ public final class AuthstoreServer implements AutoCloseable {
   public static AuthstoreServer start(ServerConfig config) {
     AuthstoreServer server = new AuthstoreServer(config);
     log.info(
-        "authstore {} started: backend {}, listening on {}:{}, {} API key(s){}",
+        "authstore {} started: backend {}, JWT {}, listening on {}:{}, {} API key(s){}",
         version(),
         server.stores.description(),
+        config.jwt() == null ? "routes off (not configured)" : config.jwt().describe(),
         config.bind(),
         server.port(),
         config.apiKeys().isEmpty() ? 1 : config.apiKeys().size(),
@@ -122,6 +136,7 @@ public final class AuthstoreServer implements AutoCloseable {
     RevocationRoutes revocations =
         new RevocationRoutes(stores, config.clock(), config.maxBodyBytes());
     OperationsRoutes operations = new OperationsRoutes(stores, metrics, config.clock());
+    TokenRoutes tokens = new TokenRoutes(verifier, metrics, config.clock(), config.maxBodyBytes());
     return Javalin.create(
         cfg -> {
           cfg.startup.showJavalinBanner = false;
@@ -145,10 +160,14 @@ public final class AuthstoreServer implements AutoCloseable {
               ctx -> {
                 ctx.header("Cache-Control", "no-store");
                 ctx.header("X-Content-Type-Options", "nosniff");
+                if (TokenRoutes.isOAuth(ctx.path())) {
+                  ctx.header("Pragma", "no-cache"); // RFC 6749 §5.1, for HTTP/1.0 caches
+                }
               });
           cfg.routes.beforeMatched(guard::authorize);
           tickets.register(cfg.routes);
           revocations.register(cfg.routes);
+          tokens.register(cfg.routes);
           operations.register(cfg.routes);
           cfg.routes.exception(ApiError.class, AuthstoreServer::renderApiError);
           cfg.routes.exception(
@@ -249,9 +268,29 @@ public final class AuthstoreServer implements AutoCloseable {
       ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
     }
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", e.code());
-    body.put("message", e.getMessage());
+    if (TokenRoutes.isOAuth(ctx.path())) {
+      if (e.status() == 401) {
+        ctx.header("WWW-Authenticate", "Basic realm=\"authstore\"");
+      }
+      body.put("error", oauthCode(e.code()));
+      body.put("error_description", e.getMessage());
+    } else {
+      body.put("error", e.code());
+      body.put("message", e.getMessage());
+    }
     Http.json(ctx, e.status(), body);
+  }
+
+  /** The RFC 6749 / RFC 6750 code for one of ours, where OAuth has one. */
+  private static String oauthCode(String code) {
+    return switch (code) {
+      case "unauthorized" -> "invalid_client";
+      case "forbidden" -> "insufficient_scope";
+      case "store_unavailable" -> "temporarily_unavailable";
+      case "internal_error" -> "server_error";
+      case "invalid_json", "unknown_field" -> "invalid_request";
+      default -> code;
+    };
   }
 
   private void registerGauges() {
@@ -287,6 +326,9 @@ public final class AuthstoreServer implements AutoCloseable {
     try {
       app.stop();
     } finally {
+      if (verifier != null) {
+        verifier.close();
+      }
       stores.close();
       log.info("authstore stopped");
     }

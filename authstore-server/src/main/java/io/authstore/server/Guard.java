@@ -3,12 +3,16 @@ package io.authstore.server;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.security.RouteRole;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Set;
 
 /**
  * API-key authentication and scope checks before every matched route, and the rate limits of the
  * issue and validate routes. The key travels in the {@code X-API-Key} header ({@code Authorization:
- * Bearer} carries tickets on the validate route).
+ * Bearer} carries tickets on the validate route); on {@link Access#OAUTH_CLIENT} routes it may also
+ * come as OAuth client credentials (RFC 6749 §2.3.1).
  *
  * <p>Thread-safe.
  */
@@ -40,19 +44,80 @@ final class Guard {
     if (roles.isEmpty()) {
       throw new IllegalStateException("route declares no access: " + ctx.endpoint().path);
     }
-    ApiKeys.Key key = keys.find(ctx.header(Http.API_KEY_HEADER));
+    boolean oauth = roles.contains(Access.OAUTH_CLIENT);
+    ApiKeys.Key key = oauth ? oauthClient(ctx) : keys.find(ctx.header(Http.API_KEY_HEADER));
+    if (key == null && oauth) {
+      throw ApiError.of(
+          401,
+          "invalid_client",
+          "client authentication failed: give an API key as HTTP Basic (client_id the key's name,"
+              + " client_secret its secret), as Authorization: Bearer <key>, or in X-API-Key");
+    }
     if (key == null) {
       throw ApiError.of(401, "unauthorized", "a valid API key is required in the X-API-Key header");
     }
     for (RouteRole role : roles) {
-      if (!key.allows((Scope) role)) {
+      if (role instanceof Scope scope && !key.allows(scope)) {
         throw ApiError.of(
             403,
-            "forbidden",
-            "API key '" + key.name() + "' lacks the scope " + ((Scope) role).wireName());
+            oauth ? "insufficient_scope" : "forbidden",
+            "API key '" + key.name() + "' lacks the scope " + scope.wireName());
       }
     }
     ctx.attribute(KEY_ATTRIBUTE, key);
+  }
+
+  /**
+   * The key an OAuth client authenticated with, or null. One method per request (RFC 6749 §2.3):
+   * {@code Authorization} and {@code X-API-Key} together are refused.
+   */
+  private ApiKeys.Key oauthClient(Context ctx) {
+    String authorization = ctx.header("Authorization");
+    String apiKey = ctx.header(Http.API_KEY_HEADER);
+    if (authorization == null) {
+      return keys.find(apiKey);
+    }
+    if (apiKey != null) {
+      return null;
+    }
+    if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return keys.find(authorization.substring(7).strip());
+    }
+    if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    String credentials;
+    try {
+      credentials =
+          new String(
+              Base64.getDecoder().decode(authorization.substring(6).strip()),
+              StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    int colon = credentials.indexOf(':');
+    if (colon < 0) {
+      return null;
+    }
+    String clientId = formDecoded(credentials.substring(0, colon));
+    String secret = credentials.substring(colon + 1);
+    // RFC 6749 §2.3.1 has both parts form-encoded first, which many clients skip. Secrets may hold
+    // '+' and '/' but never '%' or ' ', so the raw secret and its decoded form cannot be confused.
+    ApiKeys.Key key = keys.find(secret);
+    if (key == null) {
+      String decoded = formDecoded(secret);
+      key = decoded == null || decoded.equals(secret) ? null : keys.find(decoded);
+    }
+    return key != null && key.name().equals(clientId) ? key : null;
+  }
+
+  /** The {@code application/x-www-form-urlencoded} decoding of a value, or null if malformed. */
+  private static String formDecoded(String value) {
+    try {
+      return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Applies the per-key and per-address limits; throws 429 with {@code Retry-After} when over. */

@@ -63,19 +63,54 @@ final class Http {
     }
   }
 
+  /**
+   * Most of an oversized body read and discarded so that the 413 reaches the client: a client still
+   * sending when the server closes gets a reset connection, not the answer. Beyond this the
+   * connection is closed.
+   */
+  static final long DRAIN_LIMIT_BYTES = 4L * 1024 * 1024;
+
   /** Reads at most {@code maxBytes} of the body, whatever the transfer encoding. */
   static byte[] readBody(Context ctx, int maxBytes) {
-    if (ctx.contentLength() > maxBytes) {
+    long declared = ctx.contentLength();
+    if (declared > maxBytes) {
+      // A client waiting for 100-continue has sent nothing and gets the 413 at once.
+      if (declared <= DRAIN_LIMIT_BYTES && !"100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
+        drain(ctx);
+      }
       throw tooLarge(maxBytes);
     }
     try (InputStream in = ctx.req().getInputStream()) {
       byte[] body = in.readNBytes(maxBytes + 1);
       if (body.length > maxBytes) {
+        drainRest(in);
         throw tooLarge(maxBytes);
       }
       return body;
     } catch (IOException e) {
       throw ApiError.badRequest("could not read the request body");
+    }
+  }
+
+  private static void drain(Context ctx) {
+    try (InputStream in = ctx.req().getInputStream()) {
+      drainRest(in);
+    } catch (IOException e) {
+      // the client went away: nothing to answer
+    }
+  }
+
+  /** Discards up to {@link #DRAIN_LIMIT_BYTES} of what is left; quiet if the client goes away. */
+  private static void drainRest(InputStream in) {
+    byte[] buffer = new byte[8192];
+    long left = DRAIN_LIMIT_BYTES;
+    try {
+      int n;
+      while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      // the client went away: nothing to answer
     }
   }
 

@@ -41,6 +41,9 @@ final class Metrics implements StoreListener, ReplicaListener {
   private final Counter cleanups;
   private final Counter reclaimed;
   private final Counter resyncs;
+  private final Counter tokensRevoked;
+  private final Counter introspectedActive;
+  private final Counter introspectedInactive;
   private final AtomicReference<Double> replicaLagSeconds = new AtomicReference<>(0.0);
 
   Metrics() {
@@ -74,6 +77,20 @@ final class Metrics implements StoreListener, ReplicaListener {
     cleanups = counter("authstore.cleanups", "Cleanup runs requested over HTTP");
     reclaimed = counter("authstore.expired.reclaimed", "Expired entries reclaimed");
     resyncs = counter("authstore.replica.resyncs", "Full resyncs of the replicated view");
+    tokensRevoked =
+        counter(
+            "authstore.jwt.revocations",
+            "JWTs revoked by presenting the token (/oauth2/revoke, /auth/tokens/revoke)");
+    introspectedActive =
+        Counter.builder("authstore.jwt.introspections")
+            .description("Introspections answered, by result")
+            .tag("result", "active")
+            .register(registry);
+    introspectedInactive =
+        Counter.builder("authstore.jwt.introspections")
+            .description("Introspections answered, by result")
+            .tag("result", "inactive")
+            .register(registry);
     Gauge.builder("authstore.replica.lag", replicaLagSeconds, AtomicReference::get)
         .description("Lag of the last change applied to the replicated view")
         .baseUnit("seconds")
@@ -117,6 +134,31 @@ final class Metrics implements StoreListener, ReplicaListener {
 
   void cleanup() {
     cleanups.increment();
+  }
+
+  /** A JWT was revoked by presenting it. */
+  void tokenRevoked() {
+    tokensRevoked.increment();
+  }
+
+  /** An introspection answered active or inactive. */
+  void introspected(boolean active) {
+    (active ? introspectedActive : introspectedInactive).increment();
+  }
+
+  /**
+   * A presented JWT was refused.
+   *
+   * @param operation {@code introspect} or {@code revoke}
+   * @param reason the {@code Rejection} in lower case: a closed set, so the tags stay bounded
+   */
+  void jwtRejected(String operation, String reason) {
+    Counter.builder("authstore.jwt.rejections")
+        .description("Presented JWTs refused, by reason")
+        .tag("operation", operation)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   /** The Prometheus text exposition of every meter. */

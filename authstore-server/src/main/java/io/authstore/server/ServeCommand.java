@@ -1,5 +1,6 @@
 package io.authstore.server;
 
+import io.authstore.jwt.JwtVerifierOptions;
 import io.authstore.redis.RedisBackend.FallbackPolicy;
 import io.authstore.redis.RedisConnectionConfig;
 import io.authstore.redis.ReplicationOptions;
@@ -8,14 +9,18 @@ import io.authstore.revocation.RevocationOptions;
 import io.authstore.ticket.TicketOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -229,6 +234,84 @@ final class ServeCommand implements Callable<Integer> {
   Duration maxTokenLifetime;
 
   @Option(
+      names = "--jwt-jwks-url",
+      defaultValue = "${env:AUTHSTORE_JWT_JWKS_URL}",
+      description =
+          "JWT key source: a JWK Set URL (http or https), cached and refetched on an unknown kid"
+              + " [AUTHSTORE_JWT_JWKS_URL]. Without a key source the JWT routes answer 501")
+  String jwtJwksUrl;
+
+  @Option(
+      names = "--jwt-jwks-file",
+      defaultValue = "${env:AUTHSTORE_JWT_JWKS_FILE}",
+      description = "JWT key source: a JWK Set file, read at start [AUTHSTORE_JWT_JWKS_FILE]")
+  String jwtJwksFile;
+
+  @Option(
+      names = "--jwt-public-key-file",
+      defaultValue = "${env:AUTHSTORE_JWT_PUBLIC_KEY_FILE}",
+      description =
+          "JWT key source: one RSA, EC or Ed25519 public key in PEM (BEGIN PUBLIC KEY)"
+              + " [AUTHSTORE_JWT_PUBLIC_KEY_FILE]")
+  String jwtPublicKeyFile;
+
+  @Option(
+      names = "--jwt-hmac-secret",
+      defaultValue = "${env:AUTHSTORE_JWT_HMAC_SECRET}",
+      description =
+          "JWT key source: an HMAC secret, base64 or base64url, at least 32 bytes decoded; prefer"
+              + " the variable, flags show in ps [AUTHSTORE_JWT_HMAC_SECRET]")
+  String jwtHmacSecret;
+
+  @Option(
+      names = "--jwt-algorithms",
+      defaultValue = "${env:AUTHSTORE_JWT_ALGORITHMS}",
+      description =
+          "Algorithms a JWT may use, comma-separated (e.g. RS256,ES256); required with a key"
+              + " source [AUTHSTORE_JWT_ALGORITHMS]")
+  String jwtAlgorithms;
+
+  @Option(
+      names = "--jwt-issuers",
+      defaultValue = "${env:AUTHSTORE_JWT_ISSUERS}",
+      description =
+          "Accepted JWT iss values, comma-separated; required with a key source"
+              + " [AUTHSTORE_JWT_ISSUERS]")
+  String jwtIssuers;
+
+  @Option(
+      names = "--jwt-audiences",
+      defaultValue = "${env:AUTHSTORE_JWT_AUDIENCES}",
+      description =
+          "Accepted JWT aud values, comma-separated; required with a key source"
+              + " [AUTHSTORE_JWT_AUDIENCES]")
+  String jwtAudiences;
+
+  @Option(
+      names = "--jwt-type",
+      defaultValue = "${env:AUTHSTORE_JWT_TYPE}",
+      description = "typ header a JWT must carry, e.g. at+jwt; default any [AUTHSTORE_JWT_TYPE]")
+  String jwtType;
+
+  @Option(
+      names = "--jwt-leeway",
+      defaultValue = "${env:AUTHSTORE_JWT_LEEWAY:-60s}",
+      converter = DurationConverter.class,
+      description =
+          "Clock skew tolerated on JWT exp, nbf and iat, at most 10m [AUTHSTORE_JWT_LEEWAY]."
+              + " Default: ${DEFAULT-VALUE}")
+  Duration jwtLeeway;
+
+  @Option(
+      names = "--jwt-max-token-lifetime",
+      defaultValue = "${env:AUTHSTORE_JWT_MAX_TOKEN_LIFETIME:-24h}",
+      converter = DurationConverter.class,
+      description =
+          "Longest JWT lifetime accepted (exp - iat and exp - now), at most 366d"
+              + " [AUTHSTORE_JWT_MAX_TOKEN_LIFETIME]. Default: ${DEFAULT-VALUE}")
+  Duration jwtMaxTokenLifetime;
+
+  @Option(
       names = "--api-keys",
       defaultValue = "${env:AUTHSTORE_API_KEYS}",
       description =
@@ -357,6 +440,7 @@ final class ServeCommand implements Callable<Integer> {
           option(
               "--max-token-lifetime",
               () -> RevocationOptions.builder().maxTokenLifetime(maxTokenLifetime).build()));
+      b.jwt(jwtSettings());
       b.apiKeys(apiKeys());
       set("--rate-limit-per-key", b, c -> c.rateLimitPerKey(rateLimitPerKey));
       set("--rate-limit-per-address", b, c -> c.rateLimitPerAddress(rateLimitPerAddress));
@@ -454,6 +538,153 @@ final class ServeCommand implements Callable<Integer> {
           return alone.build();
         });
     setter.accept(b);
+  }
+
+  /**
+   * The JWT settings, or null when no key source is given. Each option is checked on its own first,
+   * so that a bad value names its option; the key and the algorithms are then checked together (a
+   * key must fit every algorithm).
+   */
+  private JwtSettings jwtSettings() {
+    if (jwtLeeway.isNegative() || jwtLeeway.compareTo(JwtVerifierOptions.MAX_LEEWAY) > 0) {
+      throw new IllegalArgumentException("--jwt-leeway must be between 0s and 10m: " + jwtLeeway);
+    }
+    if (jwtMaxTokenLifetime.isNegative()
+        || jwtMaxTokenLifetime.isZero()
+        || jwtMaxTokenLifetime.compareTo(JwtVerifierOptions.MAX_TOKEN_LIFETIME_LIMIT) > 0) {
+      throw new IllegalArgumentException(
+          "--jwt-max-token-lifetime must be positive and at most "
+              + JwtVerifierOptions.MAX_TOKEN_LIFETIME_LIMIT.toDays()
+              + "d: "
+              + jwtMaxTokenLifetime);
+    }
+    Map<String, String> sources = new LinkedHashMap<>();
+    put(sources, "--jwt-jwks-url", jwtJwksUrl);
+    put(sources, "--jwt-jwks-file", jwtJwksFile);
+    put(sources, "--jwt-public-key-file", jwtPublicKeyFile);
+    put(sources, "--jwt-hmac-secret", jwtHmacSecret);
+    if (sources.isEmpty()) {
+      Map<String, String> dependents = new LinkedHashMap<>();
+      put(dependents, "--jwt-algorithms", jwtAlgorithms);
+      put(dependents, "--jwt-issuers", jwtIssuers);
+      put(dependents, "--jwt-audiences", jwtAudiences);
+      put(dependents, "--jwt-type", jwtType);
+      if (!dependents.isEmpty()) {
+        // Without a key the routes would answer 501: a half-done setup fails at start instead.
+        throw new IllegalArgumentException(
+            dependents.keySet().iterator().next()
+                + " is set, but no JWT key source: give --jwt-jwks-url, --jwt-jwks-file,"
+                + " --jwt-public-key-file or --jwt-hmac-secret");
+      }
+      return null;
+    }
+    if (sources.size() > 1) {
+      throw new IllegalArgumentException(
+          String.join(", ", sources.keySet()) + ": give only one JWT key source");
+    }
+    String source = sources.keySet().iterator().next();
+    JwtSettings.Builder jwt = JwtSettings.builder();
+    switch (source) {
+      case "--jwt-jwks-url" -> jwt.jwksUrl(jwksUrl(jwtJwksUrl));
+      case "--jwt-jwks-file" -> jwt.jwksFile(readableFile(source, jwtJwksFile));
+      case "--jwt-public-key-file" -> {
+        Path file = readableFile(source, jwtPublicKeyFile);
+        try {
+          jwt.publicKeyPem(Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+          throw new IllegalArgumentException(source + ": cannot read " + file + ": " + e);
+        }
+      }
+      default -> jwt.hmacSecret(hmacSecret(jwtHmacSecret));
+    }
+    String[] algorithms = list("--jwt-algorithms", jwtAlgorithms, "e.g. RS256 or HS256");
+    for (String alg : algorithms) {
+      if (alg.equalsIgnoreCase("none")) {
+        throw new IllegalArgumentException("--jwt-algorithms: alg none is never allowed");
+      }
+      if (!JwtVerifierOptions.SUPPORTED_ALGORITHMS.contains(alg)) {
+        throw new IllegalArgumentException(
+            "--jwt-algorithms: unsupported algorithm "
+                + Http.shorten(alg)
+                + " (supported, case-sensitive: "
+                + String.join(", ", new TreeSet<>(JwtVerifierOptions.SUPPORTED_ALGORITHMS))
+                + ")");
+      }
+    }
+    jwt.allowedAlgorithms(algorithms);
+    jwt.issuers(list("--jwt-issuers", jwtIssuers, "the accepted iss values"));
+    jwt.audiences(list("--jwt-audiences", jwtAudiences, "the accepted aud values"));
+    if (jwtType != null) {
+      if (jwtType.isBlank()) {
+        throw new IllegalArgumentException("--jwt-type must not be blank");
+      }
+      jwt.requiredType(jwtType.strip());
+    }
+    jwt.leeway(jwtLeeway).maxTokenLifetime(jwtMaxTokenLifetime);
+    // What is left is the key itself (its content, its size) and whether it fits the algorithms.
+    return option(source + " / --jwt-algorithms", jwt::build);
+  }
+
+  private static URI jwksUrl(String value) {
+    URI uri;
+    try {
+      uri = new URI(value.strip());
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null
+        || uri.getHost() == null
+        || !("https".equalsIgnoreCase(uri.getScheme())
+            || "http".equalsIgnoreCase(uri.getScheme()))) {
+      throw new IllegalArgumentException(
+          "--jwt-jwks-url must be an http or https URL: " + Http.shorten(value));
+    }
+    return uri;
+  }
+
+  private static Path readableFile(String option, String value) {
+    Path file = Path.of(value.strip());
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new IllegalArgumentException(option + ": cannot read " + file);
+    }
+    return file;
+  }
+
+  /** Decodes the secret; messages give its length at most, never the value. */
+  private static byte[] hmacSecret(String value) {
+    String v = value.strip();
+    byte[] secret;
+    try {
+      boolean url = v.indexOf('-') >= 0 || v.indexOf('_') >= 0;
+      secret = (url ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--jwt-hmac-secret must be base64 or base64url (the value is not shown)");
+    }
+    if (secret.length < 32) {
+      throw new IllegalArgumentException(
+          "--jwt-hmac-secret must decode to at least 32 bytes (256 bits): "
+              + secret.length
+              + " bytes");
+    }
+    return secret;
+  }
+
+  /** A required comma-separated list, without blanks. */
+  private static String[] list(String option, String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(
+          option + " is required with a JWT key source: " + what + ", comma-separated");
+    }
+    String[] items = value.split(",");
+    for (int i = 0; i < items.length; i++) {
+      items[i] = items[i].strip();
+      if (items[i].isEmpty()) {
+        throw new IllegalArgumentException(
+            option + " must not hold an empty value: " + Http.shorten(value));
+      }
+    }
+    return items;
   }
 
   private ApiKeys apiKeys() {

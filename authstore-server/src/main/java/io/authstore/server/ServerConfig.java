@@ -69,6 +69,7 @@ public final class ServerConfig {
   private final Duration shutdownGrace;
   private final LogFormat logFormat;
   private final Clock clock;
+  private final JwtSettings jwt;
 
   private ServerConfig(Builder b) {
     this.bind = b.bind;
@@ -86,6 +87,7 @@ public final class ServerConfig {
     this.shutdownGrace = b.shutdownGrace;
     this.logFormat = b.logFormat;
     this.clock = b.clock;
+    this.jwt = b.jwt;
   }
 
   /** A builder with every default: in memory, port 8080, no API key (one is generated). */
@@ -168,6 +170,14 @@ public final class ServerConfig {
     return clock;
   }
 
+  /**
+   * How JWTs are verified on the token routes ({@code /oauth2/revoke}, {@code /oauth2/introspect},
+   * {@code /auth/tokens/revoke}), or null: those routes then answer 501.
+   */
+  public JwtSettings jwt() {
+    return jwt;
+  }
+
   /** Builds a {@link ServerConfig}; {@link #build()} validates. Not thread-safe. */
   public static final class Builder {
     private String bind = DEFAULT_BIND;
@@ -185,6 +195,7 @@ public final class ServerConfig {
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private LogFormat logFormat = LogFormat.TEXT;
     private Clock clock = Clock.systemUTC();
+    private JwtSettings jwt;
 
     private Builder() {}
 
@@ -268,6 +279,15 @@ public final class ServerConfig {
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Verify JWTs with these settings on the token routes; null (the default) leaves them answering
+     * 501. The server adds its revocation store and {@link #clock(Clock)}.
+     */
+    public Builder jwt(JwtSettings jwt) {
+      this.jwt = jwt;
       return this;
     }
 

@@ -10,6 +10,7 @@ import io.authstore.revocation.RevocationStore;
 import io.authstore.ticket.InMemoryTicketStore;
 import io.authstore.ticket.TicketOptions;
 import io.authstore.ticket.TicketStore;
+import java.time.Duration;
 
 /**
  * The stores one server instance uses, opened from its configuration: in memory, or on Redis with
@@ -55,7 +56,10 @@ final class Stores implements AutoCloseable {
   static Stores open(ServerConfig config, Metrics metrics) {
     TicketOptions ticketOptions = config.tickets().toBuilder().listener(metrics).build();
     RevocationOptions revocationOptions =
-        config.revocations().toBuilder().listener(metrics).build();
+        config.revocations().toBuilder()
+            .maxTokenLifetime(subjectMarkerLifetime(config))
+            .listener(metrics)
+            .build();
     if (config.redis() == null) {
       return new Stores(
           null,
@@ -111,6 +115,25 @@ final class Stores implements AutoCloseable {
         "redis",
         "redis " + topology + ", revocations replicated locally",
         config.replication().policy() == ReplicationOptions.StalenessPolicy.SERVE_STALE);
+  }
+
+  /**
+   * How long a subject-wide revocation is kept. The JWT verifier accepts a token until {@code exp}
+   * plus its leeway, and {@code exp - iat} up to its maximum lifetime: a marker kept for less than
+   * the two together could expire while a token it covers is still accepted. So with JWT settings
+   * the configured lifetime is raised to at least that sum (within the store's limit); raising it
+   * only keeps markers longer.
+   */
+  static Duration subjectMarkerLifetime(ServerConfig config) {
+    Duration configured = config.revocations().maxTokenLifetime();
+    if (config.jwt() == null) {
+      return configured;
+    }
+    Duration needed = config.jwt().maxTokenLifetime().plus(config.jwt().leeway());
+    if (needed.compareTo(RevocationOptions.MAX_TOKEN_LIFETIME_LIMIT) > 0) {
+      needed = RevocationOptions.MAX_TOKEN_LIFETIME_LIMIT;
+    }
+    return needed.compareTo(configured) > 0 ? needed : configured;
   }
 
   RevocationStore revocations() {

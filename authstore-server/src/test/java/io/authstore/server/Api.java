@@ -6,9 +6,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,7 @@ import java.util.Optional;
  */
 final class Api {
   static final ObjectMapper JSON = new ObjectMapper();
+  static final String FORM = "application/x-www-form-urlencoded";
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -68,6 +71,25 @@ final class Api {
 
   Response postJson(String path, String json) {
     return send("POST", path, "application/json", json);
+  }
+
+  /** Posts a form body; the key (if any) goes in X-API-Key, plus the extra name, value headers. */
+  Response postForm(String path, String form, String... extraHeaders) {
+    return send("POST", path, FORM, form, extraHeaders);
+  }
+
+  /** An {@code application/x-www-form-urlencoded} body of name, value pairs. */
+  static String form(String... nameValuePairs) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i + 1 < nameValuePairs.length; i += 2) {
+      if (b.length() > 0) {
+        b.append('&');
+      }
+      b.append(URLEncoder.encode(nameValuePairs[i], StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(nameValuePairs[i + 1], StandardCharsets.UTF_8));
+    }
+    return b.toString();
   }
 
   Response delete(String path) {

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.TestFactory;
  * API-key authentication and scopes on every route the server has ({@link
  * AuthstoreServer#routes()}, so a new route cannot be forgotten): no key and wrong keys get 401,
  * every key without the route's scope 403, every key with it gets through; public routes never
- * answer 401 or 403.
+ * answer 401 or 403. OAuth endpoints answer the same statuses with the OAuth codes ({@code
+ * invalid_client} with {@code WWW-Authenticate}, {@code insufficient_scope}); their other ways of
+ * presenting the key (HTTP Basic, Bearer) are tested in {@link OAuthRoutesIT}.
  */
 class AuthIT {
   private static final Set<Scope> NARROW_SCOPES = EnumSet.complementOf(EnumSet.of(Scope.ADMIN));
@@ -97,7 +99,12 @@ class AuthIT {
               () -> {
                 Api.Response r = row.request().apply(admin.withKey(wrong.getValue()), admin);
                 assertThat(r.status()).as(r.body()).isEqualTo(401);
-                assertThat(r.error()).isEqualTo("unauthorized");
+                if (row.oauth()) {
+                  assertThat(r.error()).isEqualTo("invalid_client");
+                  assertThat(r.header("WWW-Authenticate")).contains("Basic realm=\"authstore\"");
+                } else {
+                  assertThat(r.error()).isEqualTo("unauthorized");
+                }
               }));
     }
     for (Map.Entry<String, Set<Scope>> key : configuredKeys().entrySet()) {
@@ -114,8 +121,9 @@ class AuthIT {
                   assertThat(r.status()).as(r.body()).isBetween(200, 299);
                 } else {
                   assertThat(r.status()).as(r.body()).isEqualTo(403);
-                  assertThat(r.error()).isEqualTo("forbidden");
-                  assertThat(r.json().path("message").asText()).contains(row.scope().wireName());
+                  assertThat(r.error()).isEqualTo(row.oauth() ? "insufficient_scope" : "forbidden");
+                  assertThat(r.json().path(row.oauth() ? "error_description" : "message").asText())
+                      .contains(row.scope().wireName());
                 }
               }));
     }

@@ -74,7 +74,9 @@ class BadInputIT {
     assertThat(r.header("Cache-Control")).contains("no-store");
     if (c.error() != null) {
       assertThat(r.error()).as("%s: %s", c.name(), r.body()).isEqualTo(c.error());
-      assertThat(r.json().path("message").asText()).isNotBlank();
+      // Under /oauth2/ errors take the OAuth shape (RFC 6749 §5.2).
+      String text = r.json().has("error_description") ? "error_description" : "message";
+      assertThat(r.json().path(text).asText()).isNotBlank();
     }
   }
 
@@ -485,6 +487,91 @@ class BadInputIT {
             "/auth/subjects/" + subject257 + "/revoke-all",
             "{}"));
 
+    // Revoke by token (REST).
+    String byToken = "/auth/tokens/revoke";
+    t.add(json("tokens/revoke: malformed JSON", 400, "invalid_json", byToken, "{\"token\":"));
+    t.add(json("tokens/revoke: token missing", 400, "invalid_request", byToken, "{}"));
+    t.add(json("tokens/revoke: token empty", 400, "invalid_request", byToken, "{\"token\":\"\"}"));
+    t.add(json("tokens/revoke: token number", 400, "invalid_request", byToken, "{\"token\":7}"));
+    t.add(
+        json(
+            "tokens/revoke: unknown field",
+            400,
+            "unknown_field",
+            byToken,
+            "{\"token\":\"a.b.c\",\"jti\":\"j\"}"));
+    t.add(
+        json("tokens/revoke: not a JWT", 400, "invalid_token", byToken, "{\"token\":\"opaque\"}"));
+    t.add(
+        raw(
+            "tokens/revoke: form body",
+            415,
+            "unsupported_media_type",
+            "POST",
+            byToken,
+            Api.FORM,
+            "token=a.b.c"));
+
+    // OAuth endpoints (form bodies, OAuth error shape).
+    t.add(
+        raw(
+            "oauth2/revoke: JSON body",
+            415,
+            "unsupported_media_type",
+            "POST",
+            "/oauth2/revoke",
+            JSON,
+            "{\"token\":\"a.b.c\"}"));
+    t.add(form("oauth2/revoke: no token", 400, "invalid_request", "/oauth2/revoke", "x=1"));
+    t.add(
+        form(
+            "oauth2/revoke: not a JWT",
+            400,
+            "unsupported_token_type",
+            "/oauth2/revoke",
+            "token=opaque"));
+    t.add(
+        form(
+            "oauth2/revoke: refresh token hint",
+            400,
+            "unsupported_token_type",
+            "/oauth2/revoke",
+            "token=a.b.c&token_type_hint=refresh_token"));
+    t.add(
+        form(
+            "oauth2/introspect: token twice",
+            400,
+            "invalid_request",
+            "/oauth2/introspect",
+            "token=a.b.c&token=d.e.f"));
+    t.add(
+        form(
+            "oauth2/introspect: bad escape",
+            400,
+            "invalid_request",
+            "/oauth2/introspect",
+            "token=%G1"));
+    t.add(
+        new Case(
+            "oauth2/introspect: not UTF-8",
+            400,
+            "invalid_request",
+            a ->
+                a.sendBytes(
+                    "POST",
+                    "/oauth2/introspect",
+                    Api.FORM,
+                    new byte[] {'t', 'o', 'k', 'e', 'n', '=', (byte) 0xC3, (byte) 0x28})));
+    t.add(
+        raw(
+            "GET on oauth2/revoke",
+            405,
+            "method_not_allowed",
+            "GET",
+            "/oauth2/revoke",
+            null,
+            null));
+
     // Invalidate a subject's tickets.
     t.add(
         raw(
@@ -507,6 +594,10 @@ class BadInputIT {
   private static Case raw(
       String name, int status, String error, String method, String path, String type, String body) {
     return new Case(name, status, error, a -> a.send(method, path, type, body));
+  }
+
+  private static Case form(String name, int status, String error, String path, String body) {
+    return new Case(name, status, error, a -> a.postForm(path, body));
   }
 
   private static Case get(String name, String path) {

@@ -121,7 +121,10 @@ class OpenApiIT {
                                     .path("schema");
                             assertThat(schema.path("$ref").asText())
                                 .as("%s %s", route, e.getKey())
-                                .isEqualTo("#/components/schemas/Error");
+                                .isEqualTo(
+                                    row != null && row.oauth()
+                                        ? "#/components/schemas/OAuthError"
+                                        : "#/components/schemas/Error");
                           }
                         }));
     JsonNode codes = doc.at("/components/schemas/Error/properties/error/enum");
@@ -145,6 +148,38 @@ class OpenApiIT {
   }
 
   @Test
+  void oauthEndpoints_documentTheOAuthErrorCodes_andTheClientAuthentications() {
+    List<String> oauth = new ArrayList<>();
+    doc.at("/components/schemas/OAuthError/properties/error/enum")
+        .forEach(c -> oauth.add(c.asText()));
+    List<String> rest = new ArrayList<>();
+    doc.at("/components/schemas/Error/properties/error/enum").forEach(c -> rest.add(c.asText()));
+
+    assertThat(oauth)
+        .contains(
+            "invalid_request",
+            "invalid_client",
+            "insufficient_scope",
+            "unsupported_token_type",
+            "unsupported_media_type",
+            "payload_too_large",
+            "method_not_allowed",
+            "not_found",
+            "jwt_not_configured",
+            "temporarily_unavailable",
+            "server_error");
+    assertThat(rest).contains("invalid_token", "jwt_not_configured");
+    assertThat(doc.at("/components/securitySchemes/clientBasic/scheme").asText())
+        .isEqualTo("basic");
+    assertThat(doc.at("/components/securitySchemes/clientBearer/scheme").asText())
+        .isEqualTo("bearer");
+    assertThat(
+            doc.at("/paths/~1oauth2~1revoke/post/requestBody/content")
+                .has("application/x-www-form-urlencoded"))
+        .isTrue();
+  }
+
+  @Test
   void security_matchesTheScopeEachRouteEnforces() {
     assertThat(doc.at("/components/securitySchemes/apiKey/in").asText()).isEqualTo("header");
     assertThat(doc.at("/components/securitySchemes/apiKey/name").asText()).isEqualTo("X-API-Key");
@@ -162,10 +197,24 @@ class OpenApiIT {
                 String scope = row.scope().wireName();
                 assertThat(op.path("x-required-scope").asText()).as(route).isEqualTo(scope);
                 assertThat(op.path("description").asText()).as(route).contains("`" + scope + "`");
-                assertThat(op.path("security"))
-                    .as("%s needs the API key in every alternative", route)
-                    .isNotEmpty()
-                    .allSatisfy(alt -> assertThat(alt.has("apiKey")).isTrue());
+                if (row.oauth()) {
+                  // Client authentication: the API key as Basic credentials, Bearer or X-API-Key.
+                  assertThat(op.path("security"))
+                      .as("%s takes the key in any client authentication", route)
+                      .isNotEmpty()
+                      .allSatisfy(
+                          alt ->
+                              assertThat(alt.fieldNames())
+                                  .toIterable()
+                                  .singleElement()
+                                  .isIn("clientBasic", "clientBearer", "apiKey"))
+                      .anySatisfy(alt -> assertThat(alt.has("apiKey")).isTrue());
+                } else {
+                  assertThat(op.path("security"))
+                      .as("%s needs the API key in every alternative", route)
+                      .isNotEmpty()
+                      .allSatisfy(alt -> assertThat(alt.has("apiKey")).isTrue());
+                }
               }
             });
   }

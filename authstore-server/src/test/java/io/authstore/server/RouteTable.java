@@ -14,9 +14,17 @@ final class RouteTable {
    * A route's access and a valid request to it.
    *
    * @param scope the scope the route needs, or null for a public route
-   * @param request sends the example with the first client; the second (admin) prepares state
+   * @param oauth whether the route is an OAuth endpoint: client authentication (the API key as HTTP
+   *     Basic, Bearer or X-API-Key), errors in the OAuth shape ({@code invalid_client}, {@code
+   *     insufficient_scope}, {@code error_description})
+   * @param request sends the example with the first client (its key in X-API-Key); the second
+   *     (admin) prepares state
    */
-  record Row(Scope scope, BiFunction<Api, Api, Api.Response> request) {
+  record Row(Scope scope, boolean oauth, BiFunction<Api, Api, Api.Response> request) {
+    Row(Scope scope, BiFunction<Api, Api, Api.Response> request) {
+      this(scope, false, request);
+    }
+
     boolean isPublic() {
       return scope == null;
     }
@@ -67,6 +75,32 @@ final class RouteTable {
               new Row(
                   Scope.REVOCATIONS_WRITE,
                   (a, admin) -> a.send("POST", "/auth/subjects/rt-all/revoke-all", null, null))),
+          Map.entry(
+              "POST /auth/tokens/revoke",
+              new Row(
+                  Scope.REVOCATIONS_WRITE,
+                  (a, admin) ->
+                      a.postJson(
+                          "/auth/tokens/revoke",
+                          Api.json(Map.of("token", TestJwt.hs256(TestJwt.claims().build())))))),
+          Map.entry(
+              "POST /oauth2/revoke",
+              new Row(
+                  Scope.REVOCATIONS_WRITE,
+                  true,
+                  (a, admin) ->
+                      a.postForm(
+                          "/oauth2/revoke",
+                          Api.form("token", TestJwt.hs256(TestJwt.claims().build()))))),
+          Map.entry(
+              "POST /oauth2/introspect",
+              new Row(
+                  Scope.REVOCATIONS_READ,
+                  true,
+                  (a, admin) ->
+                      a.postForm(
+                          "/oauth2/introspect",
+                          Api.form("token", TestJwt.rs256(TestJwt.claims().build()))))),
           Map.entry("GET /health/live", publicGet("/health/live")),
           Map.entry("GET /health/ready", publicGet("/health/ready")),
           Map.entry("GET /auth/redis-health", publicGet("/auth/redis-health")),

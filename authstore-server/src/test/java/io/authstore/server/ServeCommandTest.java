@@ -2,14 +2,22 @@ package io.authstore.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -190,6 +198,197 @@ class ServeCommandTest {
     cl.execute("--api-keys", "ops:" + secret + "=admin", "--redis-password", secret, "--help");
 
     assertThat(out.toString()).contains("--api-keys").doesNotContain(secret);
+  }
+
+  // --- JWT options ---
+
+  /** A valid JWT setup: an HMAC secret, HS256, one issuer, one audience. */
+  private static final String JWT_SECRET = Base64.getEncoder().encodeToString(TestJwt.random(32));
+
+  private static Map<String, String> jwtBase() {
+    Map<String, String> args = new LinkedHashMap<>();
+    args.put("--jwt-hmac-secret", JWT_SECRET);
+    args.put("--jwt-algorithms", "HS256");
+    args.put("--jwt-issuers", "https://issuer.test");
+    args.put("--jwt-audiences", "https://api.test");
+    return args;
+  }
+
+  private static String[] flatten(Map<String, String> args) {
+    List<String> list = new ArrayList<>();
+    args.forEach(
+        (option, value) -> {
+          list.add(option);
+          list.add(value);
+        });
+    return list.toArray(String[]::new);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--jwt-algorithms | none",
+        "--jwt-algorithms | NONE",
+        "--jwt-algorithms | RS257",
+        "--jwt-algorithms | hs256",
+        "--jwt-algorithms | ''",
+        "--jwt-algorithms | HS256,,HS384",
+        "--jwt-algorithms | RS256",
+        "--jwt-algorithms | HS512",
+        "--jwt-issuers | ''",
+        "--jwt-issuers | ' , '",
+        "--jwt-audiences | ''",
+        "--jwt-type | ' '",
+        "--jwt-leeway | 11m",
+        "--jwt-leeway | -1s",
+        "--jwt-leeway | soon",
+        "--jwt-max-token-lifetime | 0s",
+        "--jwt-max-token-lifetime | 400d",
+        "--jwt-max-token-lifetime | forever",
+        "--jwt-hmac-secret | c2hvcnQtc2VjcmV0",
+        "--jwt-hmac-secret | not*base64*at*all*but*long*enough*0123456789",
+        "--jwt-jwks-url | ftp://issuer.test/jwks.json",
+        "--jwt-jwks-url | not a url",
+        "--jwt-jwks-url | https:///no-host",
+        "--jwt-jwks-file | /nonexistent/jwks.json",
+        "--jwt-public-key-file | /nonexistent/key.pem",
+      })
+  void badJwtValue_exitsWithUsageError_namingTheOption(String option, String value) {
+    Map<String, String> args = jwtBase();
+    if (option.endsWith("-url") || option.endsWith("-file")) {
+      args.remove("--jwt-hmac-secret"); // one key source at a time
+    }
+    args.put(option, value);
+
+    Outcome o = validate(flatten(args));
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err())).contains(option);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"--jwt-jwks-file, {\"keys\": 42}", "--jwt-public-key-file, not a PEM key"})
+  void jwtKeyFileWithBadContent_exitsWithUsageError_namingTheOption(
+      String option, String content, @TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("key"), content);
+    Map<String, String> args = jwtBase();
+    args.remove("--jwt-hmac-secret");
+    args.put(option, file.toString());
+    args.put("--jwt-algorithms", "RS256");
+
+    Outcome o = validate(flatten(args));
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err())).contains(option);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "--jwt-algorithms, RS256",
+    "--jwt-issuers, x",
+    "--jwt-audiences, x",
+    "--jwt-type, at+jwt"
+  })
+  void jwtOption_withoutAKeySource_exitsWithUsageError_namingIt(String option, String value) {
+    Outcome o = validate(option, value);
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err())).contains(option, "key source");
+  }
+
+  @Test
+  void twoJwtKeySources_exitWithUsageError_namingBoth() {
+    Map<String, String> args = jwtBase();
+    args.put("--jwt-jwks-url", "https://issuer.test/jwks.json");
+
+    Outcome o = validate(flatten(args));
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err())).contains("--jwt-jwks-url", "--jwt-hmac-secret");
+  }
+
+  @Test
+  void hmacSecretError_neverEchoesTheSecret() {
+    String shortSecret = Base64.getEncoder().encodeToString(TestJwt.random(20));
+    Map<String, String> args = jwtBase();
+    args.put("--jwt-hmac-secret", shortSecret);
+    args.put("--jwt-algorithms", "HS256");
+
+    Outcome tooShort = validate(flatten(args));
+    args.put("--jwt-hmac-secret", JWT_SECRET);
+    args.put("--jwt-algorithms", "HS512"); // a 256-bit secret is too short for HS512
+    Outcome noFit = validate(flatten(args));
+
+    assertThat(tooShort.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(tooShort.err())
+        .contains("--jwt-hmac-secret", "20 bytes")
+        .doesNotContain(shortSecret);
+    assertThat(noFit.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(noFit.err()).contains("HS512").doesNotContain(JWT_SECRET);
+  }
+
+  @Test
+  void withoutJwtOptions_theJwtRoutesAreNotConfigured() {
+    assertThat(validate().config().jwt()).isNull();
+  }
+
+  @Test
+  void goodJwtValues_reachTheConfig() {
+    Map<String, String> args = jwtBase();
+    args.put("--jwt-algorithms", "HS256, HS384");
+    args.put("--jwt-issuers", "https://a.test,https://b.test");
+    args.put("--jwt-hmac-secret", Base64.getUrlEncoder().encodeToString(TestJwt.random(48)));
+    args.put("--jwt-type", "at+jwt");
+    args.put("--jwt-leeway", "30s");
+    args.put("--jwt-max-token-lifetime", "1h");
+
+    Outcome o = validate(flatten(args));
+
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    JwtSettings jwt = o.config().jwt();
+    assertThat(jwt.allowedAlgorithms()).containsExactly("HS256", "HS384");
+    assertThat(jwt.issuers()).containsExactly("https://a.test", "https://b.test");
+    assertThat(jwt.audiences()).containsExactly("https://api.test");
+    assertThat(jwt.leeway()).hasSeconds(30);
+    assertThat(jwt.maxTokenLifetime()).hasHours(1);
+  }
+
+  @Test
+  void jwtPublicKeyFile_andJwksUrl_areKeySources(@TempDir Path dir) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    String pem =
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder()
+                .encodeToString(generator.generateKeyPair().getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n";
+    Path file = Files.writeString(dir.resolve("key.pem"), pem);
+    Map<String, String> args = jwtBase();
+    args.remove("--jwt-hmac-secret");
+    args.put("--jwt-algorithms", "RS256");
+
+    args.put("--jwt-public-key-file", file.toString());
+    Outcome fromPem = validate(flatten(args));
+    args.remove("--jwt-public-key-file");
+    args.put("--jwt-jwks-url", "https://issuer.test/.well-known/jwks.json");
+    Outcome fromUrl = validate(flatten(args));
+
+    assertThat(fromPem.exitCode()).as(fromPem.err()).isZero();
+    assertThat(fromPem.config().jwt()).isNotNull();
+    assertThat(fromUrl.exitCode()).as(fromUrl.err()).isZero();
+    assertThat(fromUrl.config().jwt()).isNotNull();
+  }
+
+  @Test
+  void help_neverShowsTheHmacSecret() {
+    StringWriter out = new StringWriter();
+    CommandLine cl = new CommandLine(new ServeCommand());
+    cl.setOut(new PrintWriter(out, true));
+
+    cl.execute("--jwt-hmac-secret", JWT_SECRET, "--help");
+
+    assertThat(out.toString()).contains("--jwt-hmac-secret").doesNotContain(JWT_SECRET);
   }
 
   private static List<Field> optionFields() {

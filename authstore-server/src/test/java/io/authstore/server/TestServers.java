@@ -48,14 +48,15 @@ final class TestServers {
     };
   }
 
-  /** In memory, port 0, the test keys, rate limits off. */
+  /** In memory, port 0, the test keys, rate limits off, JWTs verified with {@link TestJwt}. */
   static ServerConfig.Builder memory() {
     return ServerConfig.builder()
         .bind("127.0.0.1")
         .port(0)
         .apiKeys(keys())
         .rateLimitPerKey(0)
-        .rateLimitPerAddress(0);
+        .rateLimitPerAddress(0)
+        .jwt(TestJwt.settings());
   }
 
   /**
