@@ -2,6 +2,7 @@ package io.authstore.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.LongSupplier;
 
 /**
  * A compact map from 64-bit keys to 64-bit values that expire, built for a read path that never
@@ -108,6 +109,22 @@ public final class RevocationTable {
    */
   public int size() {
     return live;
+  }
+
+  /**
+   * As {@link #putMax}, but reads the time under the table's lock and stores nothing that has
+   * expired by then. For changes that arrive from elsewhere (a replication feed, a snapshot): one
+   * that arrives late cannot bring back an entry that a purge has just removed.
+   *
+   * @param clock the current time in the table's unit
+   * @return how many expired entries were reclaimed on the way
+   */
+  public synchronized int putMaxIfLive(long key, long value, LongSupplier clock) {
+    long now = clock.getAsLong();
+    if (isExpired(value, now)) {
+      return 0;
+    }
+    return putMax(key, value, now);
   }
 
   /**

@@ -23,6 +23,26 @@ class RevocationTableTest {
   }
 
   @Test
+  void putMaxIfLive_valueExpiredAtTheClock_storesNothing() {
+    RevocationTable table = new RevocationTable(0);
+
+    assertThat(table.putMaxIfLive(42, 1_000, () -> 1_000)).isZero();
+
+    assertThat(table.get(42)).isEqualTo(RevocationTable.ABSENT);
+    assertThat(table.size()).isZero();
+  }
+
+  @Test
+  void putMaxIfLive_liveValue_isStored_withTheOffsetCounted() {
+    RevocationTable table = new RevocationTable(500);
+
+    table.putMaxIfLive(42, 1_000, () -> 1_400); // alive until 1_500
+
+    assertThat(table.get(42)).isEqualTo(1_000);
+    assertThat(table.size()).isEqualTo(1);
+  }
+
+  @Test
   void putMax_thenGet_returnsTheValue() {
     RevocationTable table = new RevocationTable(0);
 

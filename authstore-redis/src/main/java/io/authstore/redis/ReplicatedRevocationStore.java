@@ -413,10 +413,9 @@ public final class ReplicatedRevocationStore implements RevocationStore {
       requestResync(ReplicaListener.ResyncReason.DATA_LOSS);
       return;
     }
-    long now = clock.millis();
     if (batch != null) {
       for (StreamMessage<String, String> change : batch) {
-        apply(change, now);
+        apply(change);
         lastId = change.getId();
         String n = change.getBody().get("n");
         long seq = n == null ? lastSeq + 1 : Long.parseLong(n);
@@ -482,8 +481,8 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     String currentEpoch = follower.await(follower.async().get(epochKey), "bootstrap");
     List<Object> position =
         follower.eval(POSITION, ScriptOutputType.MULTI, new String[] {logKey, seqKey});
-    scanInto(jtiKey, local.jtis(), now);
-    scanInto(subKey, local.subjects(), now);
+    scanInto(jtiKey, local.jtis());
+    scanInto(subKey, local.subjects());
     epoch = currentEpoch;
     lastId = (String) position.get(0);
     lastSeq = Long.parseLong((String) position.get(1));
@@ -494,14 +493,14 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     firstBootstrap.countDown();
   }
 
-  private void scanInto(String key, RevocationTable table, long now) {
+  private void scanInto(String key, RevocationTable table) {
     ScanCursor cursor = ScanCursor.INITIAL;
     do {
       ScoredValueScanCursor<String> page =
           follower.await(
               follower.async().zscan(key, cursor, ScanArgs.Builder.limit(SCAN_PAGE)), "bootstrap");
       for (ScoredValue<String> v : page.getValues()) {
-        table.putMax(parseMember(v.getValue()), (long) v.getScore(), now);
+        table.putMaxIfLive(parseMember(v.getValue()), (long) v.getScore(), clock::millis);
       }
       cursor = page;
     } while (!cursor.isFinished());
@@ -554,7 +553,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
         args.toArray(String[]::new));
   }
 
-  private void apply(StreamMessage<String, String> change, long now) {
+  private void apply(StreamMessage<String, String> change) {
     String kind = change.getBody().get("k");
     String member = change.getBody().get("m");
     String score = change.getBody().get("v");
@@ -562,7 +561,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
       return; // not ours: ignore rather than stop following
     }
     RevocationTable table = kind.equals("s") ? local.subjects() : local.jtis();
-    reportReclaimed(table.putMax(parseMember(member), Long.parseLong(score), now));
+    reportReclaimed(table.putMaxIfLive(parseMember(member), Long.parseLong(score), clock::millis));
   }
 
   private void confirm(long sentAtNanos) {
