@@ -117,7 +117,6 @@ class Rfc8725Test {
 
   static Stream<Arguments> rejected() {
     long now = Fixture.NOW.getEpochSecond();
-    String rsaDer = TestKeys.b64(TestKeys.RSA.getPublic().getEncoded());
     return Stream.of(
         // alg none, every spelling, with an empty signature and with one
         row("alg none", "rs256", f -> unsigned("none", f), Rejection.ALGORITHM_NOT_ALLOWED),
@@ -208,6 +207,16 @@ class Rfc8725Test {
             "x5u to the attacker's server",
             "rs256",
             f -> attackerToken(f, "x5u", attackerUrl, KID),
+            Rejection.BAD_SIGNATURE),
+        row(
+            "x5c with the attacker's key, our kid",
+            "rs256",
+            f ->
+                attackerToken(
+                    f,
+                    "x5c",
+                    List.of(TestKeys.b64(TestKeys.RSA_OTHER.getPublic().getEncoded())),
+                    KID),
             Rejection.BAD_SIGNATURE),
         row(
             "jwk header with the attacker's key, attacker kid",
