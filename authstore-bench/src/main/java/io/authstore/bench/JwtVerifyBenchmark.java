@@ -13,14 +13,21 @@ import io.authstore.jwt.JwtVerifier;
 import io.authstore.jwt.JwtVerifierOptions;
 import io.authstore.jwt.Rejection;
 import io.authstore.jwt.Verification;
+import io.authstore.redis.RedisConnectionConfig;
+import io.authstore.redis.ReplicaLoader;
+import io.authstore.redis.ReplicatedRevocationStore;
+import io.authstore.redis.ReplicationOptions;
 import io.authstore.revocation.InMemoryRevocationStore;
 import io.authstore.revocation.RevocationOptions;
+import io.authstore.revocation.RevocationStore;
+import io.authstore.testkit.RedisProcess;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -42,9 +49,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the revocation check adds to verifying a JWT: {@code JwtVerifier.verify} without a store
- * ({@link #verify}) against the same verifier with an {@code InMemoryRevocationStore} holding a
- * million revoked jtis ({@link #verifyAndCheckRevocation}: issuer + jti, then the subject's "logout
- * everywhere" marker), for RS256 (2048-bit key), ES256 (P-256) and HS256 (256-bit secret).
+ * ({@link #verify}) against the same verifier with a revocation store holding a million revoked
+ * jtis, in memory or the replicated view of a Redis-held list ({@link #storeKind}) ({@link
+ * #verifyAndCheckRevocation}: issuer + jti, then the subject's "logout everywhere" marker), for
+ * RS256 (2048-bit key), ES256 (P-256) and HS256 (256-bit secret).
  *
  * <p>Every operation verifies the next token of a pool of {@link #POOL} distinct tokens (each with
  * its own random jti, none revoked, so every check is a miss: the common path), signed at setup;
@@ -78,19 +86,43 @@ public class JwtVerifyBenchmark {
   @Param({"RS256", "ES256", "HS256"})
   String alg;
 
+  /**
+   * The revocation store behind {@link #verifyAndCheckRevocation}: {@code memory} ({@code
+   * InMemoryRevocationStore}) or {@code replicated} ({@code ReplicatedRevocationStore}, its view
+   * bootstrapped from a {@code redis-server} started by the test kit).
+   */
+  @Param({"memory", "replicated"})
+  String storeKind;
+
   JwtVerifier plain;
   JwtVerifier checked;
-  InMemoryRevocationStore store;
+  RevocationStore store;
+  RedisProcess redis;
   String[] tokens;
   int next;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     Clock clock = Clock.systemUTC();
-    store = InMemoryRevocationStore.create(RevocationOptions.builder().clock(clock).build());
     Instant now = clock.instant();
-    for (int i = 0; i < Jtis.REVOKED; i++) {
-      store.revoke(ISSUER, Jtis.revoked(i), now.plusSeconds(3600 + i % 3600));
+    if (storeKind.equals("replicated")) {
+      redis = RedisProcess.start();
+      ReplicaLoader.load(
+          redis.uri(), ISSUER, Jtis::revoked, Jtis.REVOKED, now.plusSeconds(3600).toEpochMilli());
+      ReplicatedRevocationStore replicated =
+          ReplicatedRevocationStore.connect(
+              RedisConnectionConfig.builder().standalone("127.0.0.1", redis.port()).build(),
+              RevocationOptions.builder().clock(clock).build(),
+              ReplicationOptions.defaults());
+      store = replicated;
+      if (!replicated.awaitReady(Duration.ofMinutes(2))) {
+        throw new IllegalStateException("view not ready: " + replicated.state());
+      }
+    } else {
+      store = InMemoryRevocationStore.create(RevocationOptions.builder().clock(clock).build());
+      for (int i = 0; i < Jtis.REVOKED; i++) {
+        store.revoke(ISSUER, Jtis.revoked(i), now.plusSeconds(3600 + i % 3600));
+      }
     }
     JWSSigner signer;
     JwtVerifierOptions.Builder options =
@@ -137,6 +169,9 @@ public class JwtVerifyBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     store.close();
+    if (redis != null) {
+      redis.close();
+    }
   }
 
   @Benchmark
