@@ -1,0 +1,91 @@
+package io.authstore.bench.http;
+
+import io.gatling.javaapi.core.Simulation;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Throughput and p50/p99 latency of every route in one run, each at 70% of its maximum rate: the
+ * trivial route ({@code /health/live}), the revocation check (in memory), ticket issue + validate
+ * (Redis), one after the other, against servers this simulation starts itself ({@link LoadTarget}).
+ * Each route gets a warm-up at its rate, then a measured stage.
+ *
+ * <p>The maximum rates come from {@code target/gatling/http-max-rates.properties}, written by
+ * {@link MaxRateSimulation}; {@code -Dload.rate.live=...}, {@code -Dload.rate.check=...}, {@code
+ * -Dload.rate.tickets=...} give a route's rate directly instead (users per second, not scaled). The
+ * summary goes to {@code target/gatling/http-steady-<time>.txt}, Gatling's report to {@code
+ * target/gatling/steadyloadsimulation-<time>/}.
+ *
+ * <p>Run from the repository root after {@link MaxRateSimulation} (about 4 minutes):
+ *
+ * <pre>
+ * ./mvnw -B -o -pl authstore-bench gatling:test -Dgatling.simulationClass=io.authstore.bench.http.SteadyLoadSimulation
+ * </pre>
+ *
+ * <p>Length: {@code -Dload.seconds=60} measured and {@code -Dload.warmUpSeconds=15} per route;
+ * share of the maximum: {@code -Dload.share=0.7}.
+ */
+public class SteadyLoadSimulation extends Simulation {
+  private final LoadTarget target = LoadTarget.start();
+  private final LoadRun run = new LoadRun(target, stage -> true);
+
+  {
+    Duration measured = Duration.ofSeconds(Integer.getInteger("load.seconds", 60));
+    Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 15));
+    double share = Double.parseDouble(System.getProperty("load.share", "0.7"));
+    Properties maxima = maxima();
+    for (Route route : Route.values()) {
+      String given = System.getProperty("load.rate." + route.label());
+      double rate;
+      if (given != null) {
+        rate = Double.parseDouble(given);
+      } else {
+        String max = maxima.getProperty(route.label());
+        if (max == null || Double.parseDouble(max) <= 0) {
+          throw new IllegalStateException(
+              "no maximum rate for "
+                  + route.label()
+                  + ": run MaxRateSimulation first, or give -Dload.rate."
+                  + route.label());
+        }
+        rate = Math.round(Double.parseDouble(max) * share);
+      }
+      run.add(route, Stage.Kind.WARM_UP, rate, warmUp);
+      run.add(route, Stage.Kind.MEASURED, rate, measured);
+    }
+    setUp(run.population()).maxDuration(run.plannedDuration().multipliedBy(3));
+  }
+
+  private static Properties maxima() {
+    Properties maxima = new Properties();
+    Path file =
+        Path.of(System.getProperty("load.out", "target/gatling"), "http-max-rates.properties");
+    if (Files.exists(file)) {
+      try (Reader in = Files.newBufferedReader(file)) {
+        maxima.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return maxima;
+  }
+
+  @Override
+  public void after() {
+    try {
+      run.finished();
+      String text =
+          run.summary("SteadyLoadSimulation: each route at a constant rate")
+              + "\nthreads by CPU (whole run):\n"
+              + MachineMeter.threadNames();
+      LoadRun.write("http-steady-" + LoadRun.timestamp() + ".txt", text);
+    } finally {
+      target.close();
+    }
+  }
+}
