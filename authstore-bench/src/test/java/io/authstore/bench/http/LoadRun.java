@@ -318,7 +318,9 @@ final class LoadRun {
     out.append(
         "servers in this JVM on 127.0.0.1; "
             + LoadTarget.REVOKED
-            + " revoked jtis; rate limits off; open model, Poisson arrivals, shared keep-alive"
+            + String.format(
+                Locale.ROOT, " revoked jtis (loaded over HTTP in %.1f s)", target.loadSeconds())
+            + "; rate limits off; open model, Poisson arrivals, shared keep-alive"
             + " connections; connections open = [in-memory server, Redis-backed server]\n\n");
     Set<Route> seen = new HashSet<>();
     for (Stage stage : stages) {

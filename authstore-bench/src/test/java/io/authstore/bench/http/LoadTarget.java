@@ -6,21 +6,17 @@ import io.authstore.server.AuthstoreServer;
 import io.authstore.server.ServerConfig;
 import io.authstore.testkit.RedisProcess;
 import io.authstore.ticket.TicketOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the load runs measure, started in the simulation's JVM: a {@code redis-server} from the test
@@ -44,13 +40,14 @@ final class LoadTarget implements AutoCloseable {
   /** Lifetime of the issued tickets: bounds the tombstones Redis keeps during a run. */
   static final int TICKET_TTL_SECONDS = 300;
 
-  private static final int LOAD_IN_FLIGHT = 32;
+  private static final int LOAD_THREADS = 4;
 
   private final String adminKey = ApiKeys.generateSecret();
   private final String[] revokedJtis = new String[REVOKED];
   private RedisProcess redis;
   private AuthstoreServer memory;
   private AuthstoreServer onRedis;
+  private double loadSeconds;
 
   private LoadTarget() {}
 
@@ -101,70 +98,66 @@ final class LoadTarget implements AutoCloseable {
         .tickets(tickets);
   }
 
-  /** {@code POST /auth/revocations} for every jti, {@link #LOAD_IN_FLIGHT} at a time. */
+  /**
+   * {@code POST /auth/revocations} for every jti, from {@link #LOAD_THREADS} threads, each on its
+   * own keep-alive connection ({@link SetupConnection}), then checks the count the server reports.
+   */
   private void loadRevocations() {
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    long start = System.nanoTime();
     long expiresAt = Instant.now().plus(Duration.ofHours(2)).getEpochSecond();
-    URI uri = URI.create(memoryBaseUrl() + "/auth/revocations");
-    Semaphore inFlight = new Semaphore(LOAD_IN_FLIGHT);
-    AtomicReference<String> failure = new AtomicReference<>();
-    List<CompletableFuture<?>> pending = new ArrayList<>();
-    for (String jti : revokedJtis) {
-      inFlight.acquireUninterruptibly();
-      String body =
-          "{\"issuer\":\""
-              + ISSUER
-              + "\",\"jti\":\""
-              + jti
-              + "\",\"expires_at\":"
-              + expiresAt
-              + "}";
-      HttpRequest request =
-          HttpRequest.newBuilder(uri)
-              .header("Content-Type", "application/json")
-              .header("X-API-Key", adminKey)
-              .POST(HttpRequest.BodyPublishers.ofString(body))
-              .build();
-      pending.add(
-          client
-              .sendAsync(request, HttpResponse.BodyHandlers.ofString())
-              .whenComplete(
-                  (response, error) -> {
-                    inFlight.release();
-                    if (error != null) {
-                      failure.compareAndSet(null, error.toString());
-                    } else if (response.statusCode() != 200
-                        || !response.body().contains("\"stored\":true")) {
-                      failure.compareAndSet(null, response.statusCode() + " " + response.body());
-                    }
-                  }));
-      if (failure.get() != null) {
-        break;
-      }
-    }
-    pending.forEach(f -> f.exceptionally(e -> null).join());
-    if (failure.get() != null) {
-      throw new IllegalStateException("loading revocations failed: " + failure.get());
-    }
-    String status = get(client, memoryBaseUrl() + "/auth/session-status");
-    if (!status.contains("\"revoked_entries\":" + REVOKED)) {
-      throw new IllegalStateException("expected " + REVOKED + " revoked entries: " + status);
-    }
-  }
-
-  private String get(HttpClient client, String url) {
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger threadNumber = new AtomicInteger();
+    ExecutorService threads =
+        Executors.newFixedThreadPool(
+            LOAD_THREADS, r -> new Thread(r, "load-setup-" + threadNumber.incrementAndGet()));
     try {
-      HttpResponse<String> response =
-          client.send(
-              HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", adminKey).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return response.body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < LOAD_THREADS; t++) {
+        done.add(
+            threads.submit(
+                () -> {
+                  try (SetupConnection http = new SetupConnection(memory.port(), adminKey)) {
+                    for (int i = next.getAndIncrement(); i < REVOKED; i = next.getAndIncrement()) {
+                      String body =
+                          "{\"issuer\":\""
+                              + ISSUER
+                              + "\",\"jti\":\""
+                              + revokedJtis[i]
+                              + "\",\"expires_at\":"
+                              + expiresAt
+                              + "}";
+                      String answer = http.send("POST", "/auth/revocations", body);
+                      if (!answer.startsWith("200 ") || !answer.contains("\"stored\":true")) {
+                        throw new IllegalStateException("revoke answered " + answer);
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      try (SetupConnection http = new SetupConnection(memory.port(), adminKey)) {
+        String status = http.send("GET", "/auth/session-status", null);
+        if (!status.contains("\"revoked_entries\":" + REVOKED)) {
+          throw new IllegalStateException("expected " + REVOKED + " revoked entries: " + status);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("loading revocations failed", e.getCause());
+    } finally {
+      threads.shutdownNow();
     }
+    loadSeconds = (System.nanoTime() - start) / 1e9;
+  }
+
+  /** Seconds it took to revoke the {@link #REVOKED} jtis over HTTP. */
+  double loadSeconds() {
+    return loadSeconds;
   }
 
   /** A revoked jti, uniformly drawn. */

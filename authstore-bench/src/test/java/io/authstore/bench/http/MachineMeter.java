@@ -33,7 +33,7 @@ final class MachineMeter {
   enum Part {
     /** Jetty's pool (Javalin), the server's Lettuce and revocation threads. */
     SERVER,
-    /** Gatling's engine and its Netty HTTP client. */
+    /** Gatling's engine (actors, scheduler) and its Netty HTTP client. */
     GENERATOR,
     /** Any other Java thread. */
     OTHER_THREADS
@@ -163,7 +163,9 @@ final class MachineMeter {
         || name.startsWith("authstore")) {
       return Part.SERVER;
     }
-    if (name.startsWith("gatling")) {
+    // Gatling's actor system runs on Executors.newFixedThreadPool (default names pool-N-thread-M);
+    // its Netty event loops are gatling-N-M. Nothing else in a load run uses default names.
+    if (name.startsWith("gatling") || name.startsWith("pool-")) {
       return Part.GENERATOR;
     }
     return Part.OTHER_THREADS;

@@ -31,25 +31,26 @@ import java.util.Properties;
  *
  * <p>Steps (users per second; a tickets user is an issue and a validate) can be changed with {@code
  * -Dload.steps.live=2000,4000,...}, {@code -Dload.steps.check=...}, {@code
- * -Dload.steps.tickets=...}; step length with {@code -Dload.stepSeconds=10}, warm-up with {@code
- * -Dload.warmUpSeconds=15}.
+ * -Dload.steps.tickets=...}; step length with {@code -Dload.stepSeconds=6}, warm-up with {@code
+ * -Dload.warmUpSeconds=10}.
  */
 public class MaxRateSimulation extends Simulation {
   private static final List<Double> LIVE_STEPS =
       List.of(
-          2000.0, 3000.0, 4000.0, 5000.0, 6000.0, 7000.0, 8000.0, 9000.0, 10000.0, 11000.0, 12000.0,
-          14000.0, 16000.0);
+          4000.0, 6000.0, 8000.0, 10000.0, 12000.0, 14000.0, 16000.0, 18000.0, 20000.0, 22000.0,
+          24000.0, 27000.0, 30000.0, 34000.0, 38000.0);
   private static final List<Double> CHECK_STEPS = LIVE_STEPS;
   private static final List<Double> TICKET_STEPS =
       List.of(
-          1000.0, 1500.0, 2000.0, 2500.0, 3000.0, 3500.0, 4000.0, 4500.0, 5000.0, 6000.0, 7000.0);
+          1000.0, 1500.0, 2000.0, 2500.0, 3000.0, 3500.0, 4000.0, 4500.0, 5000.0, 6000.0, 7000.0,
+          8000.0);
 
   private final LoadTarget target = LoadTarget.start();
   private final LoadRun run = new LoadRun(target, this::shouldRun);
 
   {
-    Duration step = Duration.ofSeconds(Integer.getInteger("load.stepSeconds", 10));
-    Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 15));
+    Duration step = Duration.ofSeconds(Integer.getInteger("load.stepSeconds", 6));
+    Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 10));
     for (Route route : Route.values()) {
       List<Double> steps = steps(route);
       run.add(route, Stage.Kind.WARM_UP, steps.get(0), warmUp);
