@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java authstore-bench/src/test/java/io/authstore/bench/http/GatlingStats.java \
- *     authstore-bench/target/gatling/maxratesimulation-&lt;time&gt; &gt; stats.tsv
+ *     authstore-bench/target/gatling/maxratesimulation-&lt;time&gt; &gt; stats.json
  * </pre>
  */
 public final class GatlingStats {
@@ -51,7 +51,7 @@ public final class GatlingStats {
       System.exit(2);
     }
     String html = Files.readString(Path.of(args[0], "index.html"));
-    System.out.println(String.join("\t", COLUMNS));
+    List<String> objects = new ArrayList<>();
     Matcher row = ROW.matcher(html);
     while (row.find()) {
       Matcher name = NAME.matcher(row.group(2));
@@ -64,8 +64,19 @@ public final class GatlingStats {
         cells.add(value.group(2).trim());
       }
       if (cells.size() == COLUMNS.length) {
-        System.out.println(String.join("\t", cells));
+        StringBuilder object =
+            new StringBuilder("  {\"request\": \"").append(cells.get(0)).append('"');
+        for (int i = 1; i < COLUMNS.length; i++) {
+          object.append(", \"").append(COLUMNS[i]).append("\": ").append(number(cells.get(i)));
+        }
+        objects.add(object.append('}').toString());
       }
     }
+    System.out.println("[\n" + String.join(",\n", objects) + "\n]");
+  }
+
+  /** Gatling prints "-" where it has no value. */
+  private static String number(String cell) {
+    return cell.matches("-?[0-9]+(\\.[0-9]+)?") ? cell : "null";
   }
 }
