@@ -26,12 +26,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -158,7 +156,7 @@ final class LoadRun {
    * queue (50) takes them, and the kernel drops the rest.
    */
   private static OpenInjectionStep[] injection(Stage stage) {
-    if (stage.kind() == Stage.Kind.MEASURED) {
+    if (stage.kind() != Stage.Kind.WARM_UP) {
       return new OpenInjectionStep[] {
         constantUsersPerSec(stage.rate()).during(stage.duration()).randomized()
       };
@@ -292,10 +290,10 @@ final class LoadRun {
     }
   }
 
-  /** Measured stages of one route, in run order. */
+  /** Measured stages (steps and their retries) of one route, in run order. */
   List<Stage> measured(Route route) {
     return stages.stream()
-        .filter(s -> s.route() == route && s.kind() == Stage.Kind.MEASURED)
+        .filter(s -> s.route() == route && s.kind() != Stage.Kind.WARM_UP)
         .toList();
   }
 
@@ -322,12 +320,22 @@ final class LoadRun {
                 Locale.ROOT, " revoked jtis (loaded over HTTP in %.1f s)", target.loadSeconds())
             + "; rate limits off; open model, Poisson arrivals, shared keep-alive"
             + " connections; connections open = [in-memory server, Redis-backed server]\n\n");
-    Set<Route> seen = new HashSet<>();
-    for (Stage stage : stages) {
-      if (seen.add(stage.route())) {
-        out.append('\n');
+    for (Route route : Route.values()) {
+      List<Stage> ofRoute = stages.stream().filter(s -> s.route() == route).toList();
+      if (ofRoute.isEmpty()) {
+        continue;
       }
-      out.append(stage.describe()).append('\n');
+      out.append('\n');
+      for (Stage stage : ofRoute) {
+        if (stage.hasStarted()) {
+          out.append(stage.describe()).append('\n');
+        }
+      }
+      long notRun =
+          ofRoute.stream().filter(s -> s.kind() == Stage.Kind.MEASURED && !s.hasStarted()).count();
+      if (notRun > 0) {
+        out.append("(").append(notRun).append(" higher step(s) not run: the route had stopped)\n");
+      }
     }
     return out.toString();
   }

@@ -27,10 +27,14 @@ final class Stage {
   /** A stage kept its offered rate when achieved ≥ this share of offered, with no error. */
   static final double HELD = 0.95;
 
-  /** Warm-up stages are run and reported but never used to decide anything. */
+  /** What a stage is for. */
   enum Kind {
+    /** Run and reported, never used to decide anything. */
     WARM_UP,
-    MEASURED
+    /** A step of a ramp, or the measured part of a steady run. */
+    MEASURED,
+    /** A step run once more, at the same rate, because its first try did not hold. */
+    RETRY
   }
 
   private final Route route;
@@ -75,7 +79,8 @@ final class Stage {
   String name() {
     return route.label()
         + (kind == Kind.WARM_UP ? " warm-up " : " ")
-        + String.format(Locale.ROOT, "%.0f/s", rate);
+        + String.format(Locale.ROOT, "%.0f/s", rate)
+        + (kind == Kind.RETRY ? " again" : "");
   }
 
   boolean hasStarted() {
@@ -115,10 +120,6 @@ final class Stage {
     if (cpuStart != null && cpuEnd == null) {
       cpuEnd = snapshot;
     }
-  }
-
-  boolean wasSkipped() {
-    return skipped.sum() > 0 && started.sum() == 0;
   }
 
   long completed() {
@@ -174,9 +175,6 @@ final class Stage {
 
   /** One line for the run's summary. */
   String describe() {
-    if (wasSkipped()) {
-      return String.format(Locale.ROOT, "%-28s skipped (the route stopped holding)", name());
-    }
     StringBuilder line =
         new StringBuilder(
             String.format(

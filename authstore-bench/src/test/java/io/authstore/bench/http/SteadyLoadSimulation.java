@@ -27,7 +27,7 @@ import java.util.Properties;
  * ./mvnw -B -o -pl authstore-bench gatling:test -Dgatling.simulationClass=io.authstore.bench.http.SteadyLoadSimulation
  * </pre>
  *
- * <p>Length: {@code -Dload.seconds=60} measured and {@code -Dload.warmUpSeconds=10} per route;
+ * <p>Length: {@code -Dload.seconds=45} measured and {@code -Dload.warmUpSeconds=10} per route;
  * share of the maximum: {@code -Dload.share=0.7}.
  */
 public class SteadyLoadSimulation extends Simulation {
@@ -35,7 +35,7 @@ public class SteadyLoadSimulation extends Simulation {
   private final LoadRun run = new LoadRun(target, stage -> true);
 
   {
-    Duration measured = Duration.ofSeconds(Integer.getInteger("load.seconds", 60));
+    Duration measured = Duration.ofSeconds(Integer.getInteger("load.seconds", 45));
     Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 10));
     double share = Double.parseDouble(System.getProperty("load.share", "0.7"));
     Properties maxima = maxima();
