@@ -19,6 +19,7 @@ import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,6 +53,9 @@ import java.util.function.Predicate;
  * <p>Thread-safe where Gatling calls it.
  */
 final class LoadRun {
+  /** Maxima per route label, written by {@link MaxRateSimulation}, read by the steady run. */
+  static final String MAXIMA_FILE = "http-max-rates.properties";
+
   private static final String TRUE_BODY = "{\"revoked\":true}";
   private static final String FALSE_BODY = "{\"revoked\":false}";
 
@@ -320,7 +325,7 @@ final class LoadRun {
                 Locale.ROOT, " revoked jtis (loaded over HTTP in %.1f s)", target.loadSeconds())
             + "; rate limits off; open model, Poisson arrivals, shared keep-alive"
             + " connections; connections open = [in-memory server, Redis-backed server]\n\n");
-    for (Route route : Route.values()) {
+    for (Route route : Route.selected()) {
       List<Stage> ofRoute = stages.stream().filter(s -> s.route() == route).toList();
       if (ofRoute.isEmpty()) {
         continue;
@@ -340,12 +345,30 @@ final class LoadRun {
     return out.toString();
   }
 
-  /** Writes a text to {@code target/gatling/<file>} (relative to the module) and prints it. */
+  /** Where the runs write: the module's {@code target/gatling} (set by the POM). */
+  static Path out(String file) {
+    return Path.of(System.getProperty("load.out", "target/gatling"), file);
+  }
+
+  /** The maxima {@link MaxRateSimulation} found, per route label; empty if none yet. */
+  static Properties readMaxima() {
+    Properties maxima = new Properties();
+    Path file = out(MAXIMA_FILE);
+    if (Files.exists(file)) {
+      try (Reader in = Files.newBufferedReader(file)) {
+        maxima.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return maxima;
+  }
+
+  /** Writes a text to {@code target/gatling/<file>} and prints it. */
   static Path write(String file, String text) {
-    Path dir = Path.of(System.getProperty("load.out", "target/gatling"));
     try {
-      Files.createDirectories(dir);
-      Path path = dir.resolve(file);
+      Path path = out(file);
+      Files.createDirectories(path.getParent());
       Files.writeString(path, text);
       System.out.println(text);
       System.out.println("written to " + path.toAbsolutePath());

@@ -24,7 +24,7 @@ import java.util.Properties;
  * target/gatling/http-max-rates.properties} (read by {@link SteadyLoadSimulation}), Gatling's
  * report to {@code target/gatling/maxratesimulation-<time>/}.
  *
- * <p>Run from the repository root (the server jar must be installed first; about 6 minutes):
+ * <p>Run from the repository root (the server jar must be installed first; about 5 minutes):
  *
  * <pre>
  * ./mvnw -B -q -o install -pl authstore-server -DskipTests
@@ -34,13 +34,14 @@ import java.util.Properties;
  * <p>Steps (users per second; a tickets user is an issue and a validate) can be changed with {@code
  * -Dload.steps.live=6000,10000,...}, {@code -Dload.steps.check=...}, {@code
  * -Dload.steps.tickets=...}; step length with {@code -Dload.stepSeconds=6}, warm-up with {@code
- * -Dload.warmUpSeconds=10}.
+ * -Dload.warmUpSeconds=10}. {@code -Dload.routes=check} ramps only the routes named (the others
+ * keep the maxima an earlier run wrote).
  */
 public class MaxRateSimulation extends Simulation {
   private static final List<Double> LIVE_STEPS =
       List.of(
           6000.0, 10000.0, 14000.0, 17000.0, 20000.0, 22000.0, 24000.0, 26000.0, 28000.0, 30000.0,
-          33000.0, 36000.0, 40000.0);
+          32000.0, 35000.0);
   private static final List<Double> CHECK_STEPS = LIVE_STEPS;
   private static final List<Double> TICKET_STEPS =
       List.of(
@@ -53,12 +54,11 @@ public class MaxRateSimulation extends Simulation {
   {
     Duration step = Duration.ofSeconds(Integer.getInteger("load.stepSeconds", 6));
     Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 10));
-    for (Route route : Route.values()) {
+    for (Route route : Route.selected()) {
       List<Double> steps = steps(route);
       run.add(route, Stage.Kind.WARM_UP, steps.get(0), warmUp);
       for (double rate : steps) {
         run.add(route, Stage.Kind.MEASURED, rate, step);
-        run.add(route, Stage.Kind.RETRY, rate, step);
       }
     }
     // Every stage is finite; the cap is a second guard that the run stops by itself.
@@ -78,28 +78,23 @@ public class MaxRateSimulation extends Simulation {
   }
 
   /**
-   * A step runs unless its route has stopped, which it does when a rate failed twice; a retry runs
-   * only when its step ran and did not hold. (Every stage before this one has finished when this is
-   * asked.)
+   * A step runs unless its route has stopped: two steps in a row did not hold. (Every stage before
+   * this one has finished when this is asked.) A stage that does not run still lasts its time, with
+   * users that send nothing: Gatling's injection is fixed before the run.
    */
   private boolean shouldRun(Stage stage) {
     if (stage.kind() == Stage.Kind.WARM_UP) {
       return true;
     }
     List<Stage> before = run.measured(stage.route()).stream().takeWhile(s -> s != stage).toList();
-    boolean stopped =
-        before.stream().anyMatch(s -> s.kind() == Stage.Kind.RETRY && s.hasStarted() && !s.held());
-    if (stopped) {
+    if (before.stream().anyMatch(s -> !s.hasStarted())) {
       return false;
     }
-    if (stage.kind() == Stage.Kind.RETRY) {
-      Stage first = before.get(before.size() - 1);
-      return first.hasStarted() && !first.held();
-    }
-    return true;
+    int n = before.size();
+    return n < 2 || before.get(n - 1).held() || before.get(n - 2).held();
   }
 
-  /** The highest step of a route held on its first try or its retry, or 0 if none held. */
+  /** The highest held step of a route, or 0 if none held. */
   private double maxRate(Route route) {
     return run.measured(route).stream()
         .filter(Stage::held)
@@ -112,19 +107,22 @@ public class MaxRateSimulation extends Simulation {
   public void after() {
     try {
       run.finished();
+      String summaryFile = "http-max-rate-" + LoadRun.timestamp() + ".txt";
       StringBuilder text = new StringBuilder(run.summary("MaxRateSimulation: stepped ramp"));
-      Properties maxima = new Properties();
+      // Routes not run this time keep the maxima an earlier run found.
+      Properties maxima = LoadRun.readMaxima();
       text.append("\nmaximum rate (highest held step), users/s:\n");
-      for (Route route : Route.values()) {
+      for (Route route : Route.selected()) {
         double max = maxRate(route);
         maxima.setProperty(route.label(), String.format(Locale.ROOT, "%.0f", max));
+        maxima.setProperty(route.label() + ".from", summaryFile);
         text.append(String.format(Locale.ROOT, "  %-8s %8.0f%n", route.label(), max));
       }
       text.append("\nthreads by CPU (whole run):\n").append(MachineMeter.threadNames());
-      LoadRun.write("http-max-rate-" + LoadRun.timestamp() + ".txt", text.toString());
+      LoadRun.write(summaryFile, text.toString());
       StringWriter props = new StringWriter();
       maxima.store(props, "MaxRateSimulation: highest held step per route, users/s");
-      LoadRun.write("http-max-rates.properties", props.toString());
+      LoadRun.write(LoadRun.MAXIMA_FILE, props.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -1,5 +1,10 @@
 package io.authstore.bench.http;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /** The routes a load run drives, and the server each one is sent to. */
 enum Route {
   /** {@code GET /health/live} of the in-memory server: the ceiling of the HTTP stack. */
@@ -18,5 +23,20 @@ enum Route {
   /** Short name used in scenario and request names and in property names. */
   String label() {
     return label;
+  }
+
+  /** The routes named by {@code -Dload.routes=live,check,tickets} (default: all), in run order. */
+  static List<Route> selected() {
+    String given = System.getProperty("load.routes");
+    if (given == null || given.isBlank()) {
+      return List.of(values());
+    }
+    Set<String> labels =
+        Arrays.stream(given.split(",")).map(String::trim).collect(Collectors.toSet());
+    List<Route> routes = Arrays.stream(values()).filter(r -> labels.contains(r.label())).toList();
+    if (routes.size() != labels.size()) {
+      throw new IllegalArgumentException("load.routes takes live, check, tickets: " + given);
+    }
+    return routes;
   }
 }

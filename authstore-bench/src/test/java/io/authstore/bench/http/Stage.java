@@ -32,9 +32,7 @@ final class Stage {
     /** Run and reported, never used to decide anything. */
     WARM_UP,
     /** A step of a ramp, or the measured part of a steady run. */
-    MEASURED,
-    /** A step run once more, at the same rate, because its first try did not hold. */
-    RETRY
+    MEASURED
   }
 
   private final Route route;
@@ -79,8 +77,7 @@ final class Stage {
   String name() {
     return route.label()
         + (kind == Kind.WARM_UP ? " warm-up " : " ")
-        + String.format(Locale.ROOT, "%.0f/s", rate)
-        + (kind == Kind.RETRY ? " again" : "");
+        + String.format(Locale.ROOT, "%.0f/s", rate);
   }
 
   boolean hasStarted() {

@@ -1,12 +1,8 @@
 package io.authstore.bench.http;
 
 import io.gatling.javaapi.core.Simulation;
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -28,22 +24,24 @@ import java.util.Properties;
  * </pre>
  *
  * <p>Length: {@code -Dload.seconds=45} measured and {@code -Dload.warmUpSeconds=10} per route;
- * share of the maximum: {@code -Dload.share=0.7}.
+ * share of the maximum: {@code -Dload.share=0.7}; routes: {@code -Dload.routes=live,check,tickets}.
  */
 public class SteadyLoadSimulation extends Simulation {
   private final LoadTarget target = LoadTarget.start();
   private final LoadRun run = new LoadRun(target, stage -> true);
+  private final StringBuilder rates = new StringBuilder();
 
   {
     Duration measured = Duration.ofSeconds(Integer.getInteger("load.seconds", 45));
     Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 10));
     double share = Double.parseDouble(System.getProperty("load.share", "0.7"));
-    Properties maxima = maxima();
-    for (Route route : Route.values()) {
+    Properties maxima = LoadRun.readMaxima();
+    for (Route route : Route.selected()) {
       String given = System.getProperty("load.rate." + route.label());
       double rate;
       if (given != null) {
         rate = Double.parseDouble(given);
+        rates.append(String.format(Locale.ROOT, "  %-8s %8.0f/s (given)%n", route.label(), rate));
       } else {
         String max = maxima.getProperty(route.label());
         if (max == null || Double.parseDouble(max) <= 0) {
@@ -54,25 +52,20 @@ public class SteadyLoadSimulation extends Simulation {
                   + route.label());
         }
         rate = Math.round(Double.parseDouble(max) * share);
+        rates.append(
+            String.format(
+                Locale.ROOT,
+                "  %-8s %8.0f/s = %.2f x maximum %s/s (%s)%n",
+                route.label(),
+                rate,
+                share,
+                max,
+                maxima.getProperty(route.label() + ".from", "?")));
       }
       run.add(route, Stage.Kind.WARM_UP, rate, warmUp);
       run.add(route, Stage.Kind.MEASURED, rate, measured);
     }
     setUp(run.population()).maxDuration(run.plannedDuration().multipliedBy(3));
-  }
-
-  private static Properties maxima() {
-    Properties maxima = new Properties();
-    Path file =
-        Path.of(System.getProperty("load.out", "target/gatling"), "http-max-rates.properties");
-    if (Files.exists(file)) {
-      try (Reader in = Files.newBufferedReader(file)) {
-        maxima.load(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return maxima;
   }
 
   @Override
@@ -81,6 +74,8 @@ public class SteadyLoadSimulation extends Simulation {
       run.finished();
       String text =
           run.summary("SteadyLoadSimulation: each route at a constant rate")
+              + "\nrates, users/s:\n"
+              + rates
               + "\nthreads by CPU (whole run):\n"
               + MachineMeter.threadNames();
       LoadRun.write("http-steady-" + LoadRun.timestamp() + ".txt", text);
