@@ -9,7 +9,11 @@ import java.util.Properties;
  * Throughput and p50/p99 latency of every route in one run, each at 70% of its maximum rate: the
  * trivial route ({@code /health/live}), the revocation check (in memory), ticket issue + validate
  * (Redis), one after the other, against servers this simulation starts itself ({@link LoadTarget}).
- * Each route gets a warm-up at its rate, then a measured stage.
+ * Each route gets a warm-up that ramps to its rate over about 17 s and holds it for 8 s, then the
+ * measured stage. The ramp is gentle on purpose: on a cold JVM, a fast ramp to thousands of
+ * requests per second makes Gatling's pool open connections faster than the server's listen queue
+ * takes them, and the thousands of connections left behind slow every later stage (larger live
+ * heap, longer GC pauses).
  *
  * <p>The maximum rates come from {@code target/gatling/http-max-rates.properties}, written by
  * {@link MaxRateSimulation}; {@code -Dload.rate.live=...}, {@code -Dload.rate.check=...}, {@code
@@ -17,13 +21,13 @@ import java.util.Properties;
  * summary goes to {@code target/gatling/http-steady-<time>.txt}, Gatling's report to {@code
  * target/gatling/steadyloadsimulation-<time>/}.
  *
- * <p>Run from the repository root after {@link MaxRateSimulation} (about 4 minutes):
+ * <p>Run from the repository root after {@link MaxRateSimulation} (about 5 minutes):
  *
  * <pre>
  * ./mvnw -B -o -pl authstore-bench gatling:test -Dgatling.simulationClass=io.authstore.bench.http.SteadyLoadSimulation
  * </pre>
  *
- * <p>Length: {@code -Dload.seconds=45} measured and {@code -Dload.warmUpSeconds=10} per route;
+ * <p>Length: {@code -Dload.seconds=45} measured and {@code -Dload.warmUpSeconds=25} per route;
  * share of the maximum: {@code -Dload.share=0.7}; routes: {@code -Dload.routes=live,check,tickets}.
  */
 public class SteadyLoadSimulation extends Simulation {
@@ -33,7 +37,7 @@ public class SteadyLoadSimulation extends Simulation {
 
   {
     Duration measured = Duration.ofSeconds(Integer.getInteger("load.seconds", 45));
-    Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 10));
+    Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 25));
     double share = Double.parseDouble(System.getProperty("load.share", "0.7"));
     Properties maxima = LoadRun.readMaxima();
     for (Route route : Route.selected()) {
