@@ -5,14 +5,21 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The routes a load run drives, and the server each one is sent to. */
+/**
+ * The routes a load run drives, in the order it drives them, and the server each one is sent to.
+ *
+ * <p>The order keeps the two routes of the in-memory server apart: a ramp ends by overloading the
+ * server, and Gatling's pool then holds thousands of connections, which make later stages on that
+ * server slower (more live heap, longer GC pauses). While the Redis-backed server is driven, the
+ * in-memory server's connections sit idle and are closed ({@code pooledConnectionIdleTimeout}).
+ */
 enum Route {
-  /** {@code GET /health/live} of the in-memory server: the ceiling of the HTTP stack. */
-  LIVE("live"),
   /** {@code GET /auth/revocations/{jti}} on the in-memory server, half of the jtis revoked. */
   CHECK("check"),
   /** {@code POST /auth/sessions} then {@code POST /auth/sessions/validate}, on Redis. */
-  TICKETS("tickets");
+  TICKETS("tickets"),
+  /** {@code GET /health/live} of the in-memory server: the ceiling of the HTTP stack. */
+  LIVE("live");
 
   private final String label;
 
