@@ -1,0 +1,132 @@
+package io.authstore.bench.http;
+
+import io.gatling.javaapi.core.Simulation;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Finds the highest rate each route keeps up with: a stepped open-model ramp per route, one route
+ * after the other, against servers this simulation starts itself ({@link LoadTarget}).
+ *
+ * <p>Per route: a warm-up (a ramp up to the first step's rate), then constant-rate steps. A step is
+ * <em>held</em> when every user finished without error and users completed per second of the step's
+ * window reached 95% of the offered rate ({@link Stage}). A step that does not hold is run once
+ * more at the same rate (the machine is shared: one disturbed step should not end the ramp); when
+ * the retry does not hold either, the route stops and its remaining steps send nothing. The route's
+ * maximum rate is its highest step held on either try. The summary goes to {@code
+ * target/gatling/http-max-rate-<time>.txt}, the maxima to {@code
+ * target/gatling/http-max-rates.properties} (read by {@link SteadyLoadSimulation}), Gatling's
+ * report to {@code target/gatling/maxratesimulation-<time>/}.
+ *
+ * <p>Run from the repository root (the server jar must be installed first; about 5 minutes):
+ *
+ * <pre>
+ * ./mvnw -B -q -o install -pl authstore-server -DskipTests
+ * ./mvnw -B -o -pl authstore-bench gatling:test -Dgatling.simulationClass=io.authstore.bench.http.MaxRateSimulation
+ * </pre>
+ *
+ * <p>Steps (users per second; a tickets user is an issue and a validate) can be changed with {@code
+ * -Dload.steps.live=6000,10000,...}, {@code -Dload.steps.check=...}, {@code
+ * -Dload.steps.tickets=...}; step length with {@code -Dload.stepSeconds=6}, warm-up with {@code
+ * -Dload.warmUpSeconds=10}. {@code -Dload.routes=check} ramps only the routes named (the others
+ * keep the maxima an earlier run wrote).
+ */
+public class MaxRateSimulation extends Simulation {
+  private static final List<Double> LIVE_STEPS =
+      List.of(
+          6000.0, 10000.0, 14000.0, 17000.0, 20000.0, 22000.0, 24000.0, 26000.0, 28000.0, 30000.0,
+          32000.0, 35000.0);
+  private static final List<Double> CHECK_STEPS = LIVE_STEPS;
+  private static final List<Double> TICKET_STEPS =
+      List.of(
+          1000.0, 2000.0, 3000.0, 4000.0, 4500.0, 5000.0, 5500.0, 6000.0, 6500.0, 7000.0, 8000.0,
+          9000.0);
+
+  private final LoadTarget target = LoadTarget.start();
+  private final LoadRun run = new LoadRun(target, this::shouldRun);
+
+  {
+    Duration step = Duration.ofSeconds(Integer.getInteger("load.stepSeconds", 6));
+    Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 10));
+    for (Route route : Route.selected()) {
+      List<Double> steps = steps(route);
+      run.add(route, Stage.Kind.WARM_UP, steps.get(0), warmUp);
+      for (double rate : steps) {
+        run.add(route, Stage.Kind.MEASURED, rate, step);
+      }
+    }
+    // Every stage is finite; the cap is a second guard that the run stops by itself.
+    setUp(run.population()).maxDuration(run.plannedDuration().multipliedBy(3));
+  }
+
+  private static List<Double> steps(Route route) {
+    String given = System.getProperty("load.steps." + route.label());
+    if (given != null) {
+      return Arrays.stream(given.split(",")).map(String::trim).map(Double::valueOf).toList();
+    }
+    return switch (route) {
+      case LIVE -> LIVE_STEPS;
+      case CHECK -> CHECK_STEPS;
+      case TICKETS -> TICKET_STEPS;
+    };
+  }
+
+  /**
+   * A step runs unless its route has stopped: two steps in a row did not hold. (Every stage before
+   * this one has finished when this is asked.) A stage that does not run still lasts its time, with
+   * users that send nothing: Gatling's injection is fixed before the run.
+   */
+  private boolean shouldRun(Stage stage) {
+    if (stage.kind() == Stage.Kind.WARM_UP) {
+      return true;
+    }
+    List<Stage> before = run.measured(stage.route()).stream().takeWhile(s -> s != stage).toList();
+    if (before.stream().anyMatch(s -> !s.hasStarted())) {
+      return false;
+    }
+    int n = before.size();
+    return n < 2 || before.get(n - 1).held() || before.get(n - 2).held();
+  }
+
+  /** The highest held step of a route, or 0 if none held. */
+  private double maxRate(Route route) {
+    return run.measured(route).stream()
+        .filter(Stage::held)
+        .mapToDouble(Stage::rate)
+        .max()
+        .orElse(0);
+  }
+
+  @Override
+  public void after() {
+    try {
+      run.finished();
+      String summaryFile = "http-max-rate-" + LoadRun.timestamp() + ".txt";
+      StringBuilder text = new StringBuilder(run.summary("MaxRateSimulation: stepped ramp"));
+      // Routes not run this time keep the maxima an earlier run found.
+      Properties maxima = LoadRun.readMaxima();
+      text.append("\nmaximum rate (highest held step), users/s:\n");
+      for (Route route : Route.selected()) {
+        double max = maxRate(route);
+        maxima.setProperty(route.label(), String.format(Locale.ROOT, "%.0f", max));
+        maxima.setProperty(route.label() + ".from", summaryFile);
+        text.append(String.format(Locale.ROOT, "  %-8s %8.0f%n", route.label(), max));
+      }
+      text.append("\nthreads by CPU (whole run):\n").append(MachineMeter.threadNames());
+      LoadRun.write(summaryFile, text.toString());
+      StringWriter props = new StringWriter();
+      maxima.store(props, "MaxRateSimulation: highest held step per route, users/s");
+      LoadRun.write(LoadRun.MAXIMA_FILE, props.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      target.close();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.authstore.bench.http;
+
+import io.gatling.javaapi.core.Simulation;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Throughput and p50/p99 latency of every route in one run, each at 70% of its maximum rate: the
+ * trivial route ({@code /health/live}), the revocation check (in memory), ticket issue + validate
+ * (Redis), one after the other, against servers this simulation starts itself ({@link LoadTarget}).
+ * Each route gets a warm-up that ramps to its rate over about 17 s and holds it for 8 s, then the
+ * measured stage. The ramp is gentle on purpose: on a cold JVM, a fast ramp to thousands of
+ * requests per second makes Gatling's pool open connections faster than the server's listen queue
+ * takes them, and the thousands of connections left behind slow every later stage (larger live
+ * heap, longer GC pauses).
+ *
+ * <p>The maximum rates come from {@code target/gatling/http-max-rates.properties}, written by
+ * {@link MaxRateSimulation}; {@code -Dload.rate.live=...}, {@code -Dload.rate.check=...}, {@code
+ * -Dload.rate.tickets=...} give a route's rate directly instead (users per second, not scaled). The
+ * summary goes to {@code target/gatling/http-steady-<time>.txt}, Gatling's report to {@code
+ * target/gatling/steadyloadsimulation-<time>/}.
+ *
+ * <p>Run from the repository root after {@link MaxRateSimulation} (about 5 minutes):
+ *
+ * <pre>
+ * ./mvnw -B -o -pl authstore-bench gatling:test -Dgatling.simulationClass=io.authstore.bench.http.SteadyLoadSimulation
+ * </pre>
+ *
+ * <p>Length: {@code -Dload.seconds=45} measured and {@code -Dload.warmUpSeconds=25} per route;
+ * share of the maximum: {@code -Dload.share=0.7}; routes: {@code -Dload.routes=live,check,tickets}.
+ */
+public class SteadyLoadSimulation extends Simulation {
+  private final LoadTarget target = LoadTarget.start();
+  private final LoadRun run = new LoadRun(target, stage -> true);
+  private final StringBuilder rates = new StringBuilder();
+
+  {
+    Duration measured = Duration.ofSeconds(Integer.getInteger("load.seconds", 45));
+    Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 25));
+    double share = Double.parseDouble(System.getProperty("load.share", "0.7"));
+    Properties maxima = LoadRun.readMaxima();
+    for (Route route : Route.selected()) {
+      String given = System.getProperty("load.rate." + route.label());
+      double rate;
+      if (given != null) {
+        rate = Double.parseDouble(given);
+        rates.append(String.format(Locale.ROOT, "  %-8s %8.0f/s (given)%n", route.label(), rate));
+      } else {
+        String max = maxima.getProperty(route.label());
+        if (max == null || Double.parseDouble(max) <= 0) {
+          throw new IllegalStateException(
+              "no maximum rate for "
+                  + route.label()
+                  + ": run MaxRateSimulation first, or give -Dload.rate."
+                  + route.label());
+        }
+        rate = Math.round(Double.parseDouble(max) * share);
+        rates.append(
+            String.format(
+                Locale.ROOT,
+                "  %-8s %8.0f/s = %.2f x maximum %s/s (%s)%n",
+                route.label(),
+                rate,
+                share,
+                max,
+                maxima.getProperty(route.label() + ".from", "?")));
+      }
+      run.add(route, Stage.Kind.WARM_UP, rate, warmUp);
+      run.add(route, Stage.Kind.MEASURED, rate, measured);
+    }
+    setUp(run.population()).maxDuration(run.plannedDuration().multipliedBy(3));
+  }
+
+  @Override
+  public void after() {
+    try {
+      run.finished();
+      String text =
+          run.summary("SteadyLoadSimulation: each route at a constant rate")
+              + "\nrates, users/s:\n"
+              + rates
+              + "\nthreads by CPU (whole run):\n"
+              + MachineMeter.threadNames();
+      LoadRun.write("http-steady-" + LoadRun.timestamp() + ".txt", text);
+    } finally {
+      target.close();
+    }
+  }
+}
