@@ -29,11 +29,29 @@ public final class KeyHash {
    * @return the 64-bit key of the pair
    */
   public static long of(long seed, String first, String second) {
-    long h = seed;
-    h = absorb(h, first);
-    h = round(h, first.length() | 0x1_0000_0000L);
-    h = absorb(h, second);
-    return fmix64(h ^ second.length());
+    return of(prefix(seed, first), second);
+  }
+
+  /**
+   * The state after absorbing the first string of a pair, so that a caller that sees the same first
+   * string again (one issuer for every token) hashes only the second: {@code of(prefix(seed, a), b)
+   * == of(seed, a, b)}.
+   *
+   * @param seed the seed, as for {@link #of(long, String, String)}
+   * @param first the first string of the pair
+   * @return the state to hand to {@link #of(long, String)}
+   */
+  public static long prefix(long seed, String first) {
+    return round(absorb(seed, first), first.length() | 0x1_0000_0000L);
+  }
+
+  /**
+   * @param prefix what {@link #prefix(long, String)} returned for the pair's first string
+   * @param second the second string
+   * @return the 64-bit key of the pair
+   */
+  public static long of(long prefix, String second) {
+    return fmix64(absorb(prefix, second) ^ second.length());
   }
 
   private static long absorb(long h, String s) {

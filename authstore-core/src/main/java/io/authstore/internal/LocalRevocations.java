@@ -22,6 +22,10 @@ public final class LocalRevocations {
   private final long subjectSeed;
   private final RevocationTable jtis = new RevocationTable(0);
   private final RevocationTable subjects;
+  private final int maxIssuerLength;
+  private final int maxJtiLength;
+  private final int maxSubjectLength;
+  private IssuerPrefixes lastIssuer; // a racy cache of an immutable object; see IssuerPrefixes
 
   /**
    * @param options bounds, clock and maximum token lifetime
@@ -35,6 +39,9 @@ public final class LocalRevocations {
     this.jtiSeed = jtiSeed;
     this.subjectSeed = subjectSeed;
     this.subjects = new RevocationTable(maxLifetimeMillis);
+    this.maxIssuerLength = options.maxIssuerLength();
+    this.maxJtiLength = options.maxJtiLength();
+    this.maxSubjectLength = options.maxSubjectLength();
   }
 
   /**
@@ -43,9 +50,16 @@ public final class LocalRevocations {
    * @throws IllegalArgumentException if the jti is empty or a string is too long
    */
   public long jtiKey(String issuer, String jti) {
-    Arguments.requireLength("issuer", issuer, options.maxIssuerLength());
-    Arguments.requireText("jti", jti, options.maxJtiLength());
-    return KeyHash.of(jtiSeed, issuer, jti);
+    // One branch on the request path; the checks that name the bad argument only when it fails.
+    if (issuer == null
+        || jti == null
+        || jti.isEmpty()
+        || issuer.length() > maxIssuerLength
+        || jti.length() > maxJtiLength) {
+      Arguments.requireLength("issuer", issuer, maxIssuerLength);
+      Arguments.requireText("jti", jti, maxJtiLength);
+    }
+    return KeyHash.of(prefixes(issuer).jti, jti);
   }
 
   /**
@@ -54,9 +68,57 @@ public final class LocalRevocations {
    * @throws IllegalArgumentException if the subject is empty or a string is too long
    */
   public long subjectKey(String issuer, String subject) {
-    Arguments.requireLength("issuer", issuer, options.maxIssuerLength());
-    Arguments.requireText("subject", subject, options.maxSubjectLength());
-    return KeyHash.of(subjectSeed, issuer, subject);
+    requireSubject(issuer, subject);
+    return KeyHash.of(prefixes(issuer).subject, subject);
+  }
+
+  /**
+   * Checks the arguments of a subject marker without computing its key.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the subject is empty or a string is too long
+   */
+  public void requireSubject(String issuer, String subject) {
+    if (issuer == null
+        || subject == null
+        || subject.isEmpty()
+        || issuer.length() > maxIssuerLength
+        || subject.length() > maxSubjectLength) {
+      Arguments.requireLength("issuer", issuer, maxIssuerLength);
+      Arguments.requireText("subject", subject, maxSubjectLength);
+    }
+  }
+
+  /**
+   * The issuer's hash prefixes, from a one-entry cache: a deployment checks tokens of one issuer
+   * (or a few), so a check usually hashes only its jti and subject, not the issuer again.
+   */
+  private IssuerPrefixes prefixes(String issuer) {
+    IssuerPrefixes last = lastIssuer;
+    if (last != null && last.issuer.equals(issuer)) {
+      return last;
+    }
+    IssuerPrefixes computed =
+        new IssuerPrefixes(
+            issuer, KeyHash.prefix(jtiSeed, issuer), KeyHash.prefix(subjectSeed, issuer));
+    lastIssuer = computed;
+    return computed;
+  }
+
+  /**
+   * Immutable, with final fields only, so the cache field can be plain: a thread sees either null,
+   * or a complete object written by some thread (JLS 17.5), and any such object is correct.
+   */
+  private static final class IssuerPrefixes {
+    final String issuer;
+    final long jti;
+    final long subject;
+
+    IssuerPrefixes(String issuer, long jti, long subject) {
+      this.issuer = issuer;
+      this.jti = jti;
+      this.subject = subject;
+    }
   }
 
   /**
@@ -113,6 +175,22 @@ public final class LocalRevocations {
   public boolean isRevoked(long jtiKey, long subjectKey, Instant issuedAt) {
     Objects.requireNonNull(issuedAt, "issuedAt must not be null");
     return isRevoked(jtiKey) || isBeforeSubjectMarker(subjectKey, issuedAt);
+  }
+
+  /**
+   * As {@link #isRevoked(long, long, Instant)}, but hashes the subject only when some subject
+   * marker exists: most deployments have none most of the time. The arguments must have passed
+   * {@link #requireSubject}.
+   *
+   * @return true if the jti is revoked or a live marker of the subject is after {@code issuedAt}
+   */
+  public boolean isRevoked(long jtiKey, String issuer, String subject, Instant issuedAt) {
+    Objects.requireNonNull(issuedAt, "issuedAt must not be null");
+    if (isRevoked(jtiKey)) {
+      return true;
+    }
+    return !subjects.isEmpty()
+        && isBeforeSubjectMarker(KeyHash.of(prefixes(issuer).subject, subject), issuedAt);
   }
 
   private boolean isBeforeSubjectMarker(long key, Instant issuedAt) {

@@ -256,6 +256,28 @@ public abstract class RevocationStoreContract {
     assertThat(store.size()).isEqualTo(2);
   }
 
+  /** Stores may cache per-issuer work; checks that alternate between issuers must not mix them. */
+  @Test
+  void checks_alternatingBetweenIssuers_answerForTheirOwnIssuer() {
+    RevocationStore store = newStore();
+    Instant exp = in(Duration.ofMinutes(10));
+    Instant iat = clock.instant().minusSeconds(60);
+    store.revoke("issuer-a", "jti-a", exp);
+    store.revoke("issuer-b", "jti-b", exp);
+    store.revokeSubject("issuer-b", "alice", clock.instant());
+
+    for (int round = 0; round < 3; round++) {
+      assertThat(store.isRevoked("issuer-a", "jti-a")).isTrue();
+      assertThat(store.isRevoked("issuer-b", "jti-a")).isFalse();
+      assertThat(store.isRevoked("issuer-b", "jti-b")).isTrue();
+      assertThat(store.isRevoked("issuer-a", "jti-b")).isFalse();
+      assertThat(store.isRevoked("issuer-a", "jti-x", "alice", iat)).isFalse();
+      assertThat(store.isRevoked("issuer-b", "jti-x", "alice", iat)).isTrue();
+      assertThat(store.isRevoked(new String("issuer-a"), "jti-x", "alice", iat)).isFalse();
+      assertThat(store.isRevoked("", "jti-a")).isFalse();
+    }
+  }
+
   @Test
   void revoke_withEmptyIssuer_isAllowedAndDistinctFromNamedIssuers() {
     RevocationStore store = newStore();

@@ -9,12 +9,36 @@ import org.junit.jupiter.api.Test;
 
 class KeyHashTest {
   private static final long SEED = 0x9E3779B97F4A7C15L;
+  // Computed before KeyHash gained prefix(): the split must not change any key.
+  private static final long KNOWN_ANSWER = 0x51f089059800d6a2L;
 
   @Test
   void samePairAndSeed_giveTheSameHash() {
     assertThat(KeyHash.of(SEED, "issuer", "jti")).isEqualTo(KeyHash.of(SEED, "issuer", "jti"));
     assertThat(KeyHash.of(SEED, new String("issuer"), new String("jti")))
         .isEqualTo(KeyHash.of(SEED, "issuer", "jti"));
+  }
+
+  @Test
+  void prefixThenSecond_isTheHashOfThePair() {
+    List<List<String>> pairs =
+        List.of(
+            List.of("https://issuer.example", "4f1c9b2e-0000-4000-8000-000000000001"),
+            List.of("", "jti"),
+            List.of("abc", ""),
+            List.of("caf\u00e9", "\ud83d\ude00"),
+            List.of("abcd", "efghi"));
+    for (List<String> pair : pairs) {
+      assertThat(KeyHash.of(KeyHash.prefix(SEED, pair.get(0)), pair.get(1)))
+          .as(pair.toString())
+          .isEqualTo(KeyHash.of(SEED, pair.get(0), pair.get(1)));
+    }
+  }
+
+  /** The replicated Redis layout stores these keys: the function must not change silently. */
+  @Test
+  void knownAnswer_isStable() {
+    assertThat(KeyHash.of(SEED, "https://issuer.example", "jti-1")).isEqualTo(KNOWN_ANSWER);
   }
 
   @Test

@@ -318,10 +318,10 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   public boolean isRevoked(String issuer, String jti, String subject, Instant issuedAt) {
     checkOpen();
     long key = local.jtiKey(issuer, jti);
-    long subjectKey = local.subjectKey(issuer, subject);
+    local.requireSubject(issuer, subject);
     Objects.requireNonNull(issuedAt, "issuedAt must not be null");
     checkUsable();
-    boolean revoked = local.isRevoked(key, subjectKey, issuedAt);
+    boolean revoked = local.isRevoked(key, issuer, subject, issuedAt);
     listener.revocationChecked(revoked);
     return revoked;
   }
