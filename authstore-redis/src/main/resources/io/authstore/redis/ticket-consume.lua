@@ -1,40 +1,33 @@
--- Consumes a ticket atomically: of any number of concurrent calls, one sees u == '0'.
--- KEYS[1] ticket hash, KEYS[2] active zset, KEYS[3] used zset, KEYS[4] totals hash.
--- ARGV[1] now ms, ARGV[2] digest, ARGV[3] subject zset key prefix (same hash tag),
--- ARGV[4] TTL slack ms.
--- Returns {0} unknown or expired, {2} reused, {1, field, value, ...} consumed.
-local h = redis.call('HGETALL', KEYS[1])
-if #h == 0 then
-  return {0}
+-- Consumes a ticket atomically: of any number of concurrent calls, one re-scores the digest.
+-- KEYS[1] ticket record (string), KEYS[2] index zset, KEYS[3] totals hash.
+-- ARGV[1] now ms, ARGV[2] digest, ARGV[3] subject zset key prefix (same hash tag).
+-- Returns nil unknown or expired, '' reused, the record consumed.
+local record = redis.call('GET', KEYS[1])
+if not record then
+  return false
 end
-local subject, expires, used
-for i = 1, #h, 2 do
-  local f = h[i]
-  if f == 's' then
-    subject = h[i + 1]
-  elseif f == 'e' then
-    expires = h[i + 1]
-  elseif f == 'u' then
-    used = h[i + 1]
+local comma = string.find(record, ',', 1, true)
+local second = string.find(record, ',', comma + 1, true)
+local expires = tonumber(string.sub(record, comma + 1, second - 1))
+if expires <= tonumber(ARGV[1]) then
+  return false
+end
+-- The record stays as it is until its TTL ends; the index tells whether it was consumed: the
+-- first consume turns its score negative (CH counts the change), a later one changes nothing.
+if redis.call('ZADD', KEYS[2], 'XX', 'CH', -expires, ARGV[2]) == 0 then
+  if redis.call('ZSCORE', KEYS[2], ARGV[2]) then
+    redis.call('HINCRBY', KEYS[3], 'reused', 1)
+    return ''
+  end
+  -- Missing from the index although alive by this clock: dropped by an instance whose clock is
+  -- ahead. Added back as used, under the index's TTL rule, and consumed.
+  local ttl = expires - tonumber(ARGV[1]) + 1000
+  redis.call('ZADD', KEYS[2], -expires, ARGV[2])
+  if redis.call('PTTL', KEYS[2]) < ttl then
+    redis.call('PEXPIRE', KEYS[2], ttl)
   end
 end
-local now = tonumber(ARGV[1])
-if tonumber(expires) <= now then
-  return {0}
-end
-if used == '1' then
-  redis.call('HINCRBY', KEYS[4], 'reused', 1)
-  return {2}
-end
-redis.call('HSET', KEYS[1], 'u', '1')
-redis.call('ZREM', KEYS[2], ARGV[2])
+local subject = string.sub(record, -tonumber(string.sub(record, 1, comma - 1)))
 redis.call('ZREM', ARGV[3] .. subject, ARGV[2])
--- The used set is trimmed here, so tombstone counts stay exact without a maintenance task.
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-redis.call('ZADD', KEYS[3], expires, ARGV[2])
-local ttl = tonumber(expires) - now + tonumber(ARGV[4])
-if redis.call('PTTL', KEYS[3]) < ttl then
-  redis.call('PEXPIRE', KEYS[3], ttl)
-end
-redis.call('HINCRBY', KEYS[4], 'consumed', 1)
-return {1, h}
+redis.call('HINCRBY', KEYS[3], 'consumed', 1)
+return record
