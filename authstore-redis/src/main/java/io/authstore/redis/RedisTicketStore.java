@@ -35,15 +35,18 @@ import java.util.Objects;
  *       <n>,<expires-at>,<issued-at>} (epoch ms), then per attribute {@code ,<name length>:<name>
  *       <value length>:<value>} (lengths in UTF-16 units, so no text needs escaping), then {@code
  *       ;} and the subject, whose length in bytes is {@code <n>} (so the scripts cut it off the end
- *       without parsing attributes). Written once by issue and never changed: a consumed ticket's
- *       record stays as its tombstone. TTL: the ticket's remaining life plus one second of slack
- *       for clock differences.
+ *       without parsing attributes). Consume overwrites it with {@code SET KEEPTTL} by a tombstone,
+ *       {@code <expires-at>} alone: the record, not the index, tells whether a ticket was used, so
+ *       a digest dropped from the index early by an instance whose clock is ahead can never be
+ *       consumed twice; the tombstone tells reuse apart from unknown until the ticket's expiry.
+ *       TTL: the ticket's remaining life plus one second of slack for clock differences, kept by
+ *       the tombstone.
  *   <li>{@code <prefix>{tickets}:index}: sorted set of every ticket's digest, scored by its expiry
- *       while active and by the negated expiry once consumed; consume re-scores it with one {@code
- *       ZADD XX CH}, whose count of changes is what makes exactly one consume win. Active count
- *       (and the global cap) is the count of scores above now, the used count that of scores below
- *       minus now; both are exact while expired members are still in the set, and the expired
- *       members of both kinds are exactly the scores in {@code [-now, now]}.
+ *       while active and by the negated expiry once consumed, so consume moves a digest from one
+ *       count to the other with one {@code ZADD}. Active count (and the global cap) is the count of
+ *       scores above now, the used count that of scores below minus now; both are exact while
+ *       expired members are still in the set, and the expired members of both kinds are exactly the
+ *       scores in {@code [-now, now]}.
  *   <li>{@code <prefix>{tickets}:subject:<subject>}: sorted set of the subject's active digests by
  *       expiry, for the per-subject cap and {@link #revokeSubject}; consume removes its ticket.
  *   <li>{@code <prefix>{tickets}:totals}: hash of running totals ({@code issued}, {@code consumed},
@@ -73,9 +76,8 @@ import java.util.Objects;
  * {@code ZCARD} twice, {@code SET PX}, two {@code ZADD}, two {@code PTTL} and {@code HINCRBY}; plus
  * {@code ZCOUNT} once the index holds as many members as the global cap, a {@code PEXPIRE} on a set
  * when half of its TTL slack is used up, and two {@code ZREMRANGEBYSCORE} every 64th issue. A
- * consume runs {@code GET}, {@code ZADD XX CH}, {@code ZREM} and {@code HINCRBY}; a reuse {@code
- * GET}, {@code ZADD XX CH}, {@code ZSCORE} and {@code HINCRBY}; an unknown or expired ticket one
- * {@code GET}.
+ * consume runs {@code GET}, {@code SET KEEPTTL}, {@code ZADD}, {@code ZREM} and {@code HINCRBY}; a
+ * reuse {@code GET} and {@code HINCRBY}; an unknown or expired ticket one {@code GET}.
  *
  * <p>Thread-safe.
  */
@@ -216,7 +218,7 @@ public final class RedisTicketStore implements TicketStore {
     return ConsumeResult.consumed(decode(record));
   }
 
-  /** Reads a record (see the class Javadoc for its layout). */
+  /** Reads a live record (see the class Javadoc for its layout). */
   static TicketInfo decode(String record) {
     int at = record.indexOf(',') + 1;
     int end = record.indexOf(',', at);
@@ -245,11 +247,14 @@ public final class RedisTicketStore implements TicketStore {
   }
 
   /**
-   * @param record a record as stored (see the class Javadoc)
+   * @param record a record or tombstone as stored (see the class Javadoc)
    * @return its expiry, epoch ms
    */
   static long expiresAt(String record) {
     int comma = record.indexOf(',');
+    if (comma < 0) {
+      return Long.parseLong(record);
+    }
     return Long.parseLong(record, comma + 1, record.indexOf(',', comma + 1), 10);
   }
 

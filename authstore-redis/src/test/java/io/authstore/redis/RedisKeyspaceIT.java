@@ -70,7 +70,7 @@ class RedisKeyspaceIT {
           assertThat(dump).doesNotContain(ticket);
         }
       }
-      // Per-entry bounds: each ticket record, active or consumed, lives its ticket's remaining
+      // Per-entry bounds: each ticket record, active or tombstone, lives its ticket's remaining
       // life plus the slack; each ticket set its longest-lived member's.
       int records = 0;
       for (String key : keys) {
