@@ -36,17 +36,16 @@ import java.util.Objects;
  *       <value length>:<value>} (lengths in UTF-16 units, so no text needs escaping), then {@code
  *       ;} and the subject, whose length in bytes is {@code <n>} (so the scripts cut it off the end
  *       without parsing attributes). Consume overwrites it with {@code SET KEEPTTL} by a tombstone,
- *       {@code <expires-at>} alone: the record, not the index, tells whether a ticket was used, so
- *       a digest dropped from the index early by an instance whose clock is ahead can never be
- *       consumed twice; the tombstone tells reuse apart from unknown until the ticket's expiry.
- *       TTL: the ticket's remaining life plus one second of slack for clock differences, kept by
- *       the tombstone.
- *   <li>{@code <prefix>{tickets}:index}: sorted set of every ticket's digest, scored by its expiry
- *       while active and by the negated expiry once consumed, so consume moves a digest from one
- *       count to the other with one {@code ZADD}. Active count (and the global cap) is the count of
- *       scores above now, the used count that of scores below minus now; both are exact while
- *       expired members are still in the set, and the expired members of both kinds are exactly the
- *       scores in {@code [-now, now]}.
+ *       {@code <expires-at>} alone: the record, not the sets, tells whether a ticket was used, so a
+ *       digest dropped from a set early by an instance whose clock is ahead can never be consumed
+ *       twice; the tombstone tells reuse apart from unknown until the ticket's expiry. TTL: the
+ *       ticket's remaining life plus one second of slack for clock differences, kept by the
+ *       tombstone.
+ *   <li>{@code <prefix>{tickets}:active}: sorted set of the active tickets' digests by expiry, the
+ *       source of the active count and of the global cap; consume removes its ticket, so the set
+ *       holds at most the cap plus the tickets that expired unconsumed since the last trim.
+ *   <li>{@code <prefix>{tickets}:used}: sorted set of the consumed tickets' digests by expiry, the
+ *       source of the used count: the one large set, as tombstones live as long as their tickets.
  *   <li>{@code <prefix>{tickets}:subject:<subject>}: sorted set of the subject's active digests by
  *       expiry, for the per-subject cap and {@link #revokeSubject}; consume removes its ticket.
  *   <li>{@code <prefix>{tickets}:totals}: hash of running totals ({@code issued}, {@code consumed},
@@ -54,29 +53,31 @@ import java.util.Objects;
  * </ul>
  *
  * The sorted sets carry a TTL of their longest-lived member's remaining life plus between half the
- * slack and the slack: it is pushed out only when an issue finds less than that, so a stream of
- * equal TTLs does not rewrite it on every issue. Expired members are dropped from the index and the
- * issuing subject's set every 64th issue, from a subject's set when its cap seems reached, and from
- * the index by {@link #stats()} and {@link #purgeExpired()}: the sets stay bounded by the tickets
- * alive plus those that expired since, without any caller running maintenance.
+ * slack and the slack: it is pushed out only when a write finds less than that, so a stream of
+ * equal TTLs does not rewrite it on every call. Expired members are dropped from all three sets
+ * (the issuing subject's) every 64th issue, from the active or a subject's set when its cap seems
+ * reached, and from the active and used sets by {@link #stats()} and {@link #purgeExpired()}: the
+ * sets stay bounded by the tickets alive plus those that expired since, without any caller running
+ * maintenance; counts are taken after dropping, so caps and counts are exact.
  *
  * <h2>The global cap on Cluster</h2>
  *
- * Because every ticket key is in one slot, the issue script counts the index and adds to it in one
- * atomic step: the global cap and the per-subject cap are exact on Cluster as on a single server,
- * with no cross-slot coordination. The price is that ticket traffic is served by one master (and
- * its replicas for failover): at the source's cap of 1,000 active tickets that is a small load.
- * Revocations, the high-volume list, are spread over every master.
+ * Because every ticket key is in one slot, the issue script counts the active set and adds to it in
+ * one atomic step: the global cap and the per-subject cap are exact on Cluster as on a single
+ * server, with no cross-slot coordination. The price is that ticket traffic is served by one master
+ * (and its replicas for failover): at the source's cap of 1,000 active tickets that is a small
+ * load. Revocations, the high-volume list, are spread over every master.
  *
  * <h2>Cost</h2>
  *
  * {@link #issue}, {@link #consume}, {@link #revokeSubject}, {@link #stats()}, {@link
  * #purgeExpired()}: one {@code EVALSHA} each, one round trip; plus {@code WAIT} after consume if
  * configured. A malformed ticket is refused without a round trip. Inside Redis, an issue runs
- * {@code ZCARD} twice, {@code SET PX}, two {@code ZADD}, two {@code PTTL} and {@code HINCRBY}; plus
- * {@code ZCOUNT} once the index holds as many members as the global cap, a {@code PEXPIRE} on a set
- * when half of its TTL slack is used up, and two {@code ZREMRANGEBYSCORE} every 64th issue. A
- * consume runs {@code GET}, {@code SET KEEPTTL}, {@code ZADD}, {@code ZREM} and {@code HINCRBY}; a
+ * {@code ZCARD} twice, {@code SET PX}, two {@code ZADD} (into the small active and subject sets),
+ * two {@code PTTL} and {@code HINCRBY}; plus a {@code ZREMRANGEBYSCORE} and {@code ZCARD} on a set
+ * that seems full, a {@code PEXPIRE} on a set when half of its TTL slack is used up, and three
+ * {@code ZREMRANGEBYSCORE} every 64th issue. A consume runs {@code GET}, {@code SET KEEPTTL}, two
+ * {@code ZREM} (small sets), one {@code ZADD} (the used set), {@code PTTL} and {@code HINCRBY}; a
  * reuse {@code GET} and {@code HINCRBY}; an unknown or expired ticket one {@code GET}.
  *
  * <p>Thread-safe.
@@ -96,7 +97,8 @@ public final class RedisTicketStore implements TicketStore {
   private final StoreListener listener;
   private final TicketCodec codec = TicketCodec.create();
   private final String ticketPrefix;
-  private final String indexKey;
+  private final String activeKey;
+  private final String usedKey;
   private final String subjectPrefix;
   private final String totalsKey;
   private final String maxActive;
@@ -111,7 +113,8 @@ public final class RedisTicketStore implements TicketStore {
     this.listener = options.listener();
     String base = redis.config().keyPrefix() + "{tickets}:";
     this.ticketPrefix = base + "ticket:";
-    this.indexKey = base + "index";
+    this.activeKey = base + "active";
+    this.usedKey = base + "used";
     this.subjectPrefix = base + "subject:";
     this.totalsKey = base + "totals";
     this.maxActive = Integer.toString(options.maxActive());
@@ -143,7 +146,9 @@ public final class RedisTicketStore implements TicketStore {
         redis.eval(
             ISSUE,
             ScriptOutputType.INTEGER,
-            new String[] {ticketPrefix + digest, indexKey, subjectPrefix + subject, totalsKey},
+            new String[] {
+              ticketPrefix + digest, activeKey, usedKey, subjectPrefix + subject, totalsKey
+            },
             Long.toString(now),
             Long.toString(expiresAt),
             maxActive,
@@ -201,7 +206,7 @@ public final class RedisTicketStore implements TicketStore {
         redis.eval(
             CONSUME,
             ScriptOutputType.VALUE,
-            new String[] {ticketPrefix + digest, indexKey, totalsKey},
+            new String[] {ticketPrefix + digest, activeKey, usedKey, totalsKey},
             Long.toString(clock.millis()),
             digest,
             subjectPrefix);
@@ -266,7 +271,7 @@ public final class RedisTicketStore implements TicketStore {
         redis.eval(
             REVOKE_SUBJECT,
             ScriptOutputType.INTEGER,
-            new String[] {subjectPrefix + subject, indexKey},
+            new String[] {subjectPrefix + subject, activeKey},
             Long.toString(clock.millis()),
             ticketPrefix);
     return removed.intValue();
@@ -298,7 +303,7 @@ public final class RedisTicketStore implements TicketStore {
     return redis.eval(
         STATS,
         ScriptOutputType.MULTI,
-        new String[] {indexKey, totalsKey},
+        new String[] {activeKey, usedKey, totalsKey},
         Long.toString(clock.millis()));
   }
 

@@ -1,5 +1,5 @@
 -- Consumes a ticket atomically: of any number of concurrent calls, one finds the live record.
--- KEYS[1] ticket record (string), KEYS[2] index zset, KEYS[3] totals hash.
+-- KEYS[1] ticket record (string), KEYS[2] active zset, KEYS[3] used zset, KEYS[4] totals hash.
 -- ARGV[1] now ms, ARGV[2] digest, ARGV[3] subject zset key prefix (same hash tag).
 -- Returns nil unknown or expired, '' reused, the record consumed.
 local record = redis.call('GET', KEYS[1])
@@ -13,7 +13,7 @@ if not comma then
   if tonumber(record) <= now then
     return false
   end
-  redis.call('HINCRBY', KEYS[3], 'reused', 1)
+  redis.call('HINCRBY', KEYS[4], 'reused', 1)
   return ''
 end
 local second = string.find(record, ',', comma + 1, true)
@@ -22,18 +22,18 @@ if tonumber(expires) <= now then
   return false
 end
 local subject = string.sub(record, -tonumber(string.sub(record, 1, comma - 1)))
--- The record itself is the truth about use: the index only counts, and an instance whose clock is
--- ahead may already have dropped this digest from it. KEEPTTL: the tombstone dies with the
+-- The record itself is the truth about use: the sets only count, and an instance whose clock is
+-- ahead may already have dropped this digest from them. KEEPTTL: the tombstone dies with the
 -- ticket's own key TTL.
 redis.call('SET', KEYS[1], expires, 'KEEPTTL')
--- Re-scored below zero: counted as used, no longer as active, in one command. A digest missing
--- from the index is added back, under the index's TTL rule.
-if redis.call('ZADD', KEYS[2], -tonumber(expires), ARGV[2]) == 1 then
-  local ttl = tonumber(expires) - now + 1000
-  if redis.call('PTTL', KEYS[2]) < ttl then
-    redis.call('PEXPIRE', KEYS[2], ttl)
-  end
-end
+redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZREM', ARGV[3] .. subject, ARGV[2])
-redis.call('HINCRBY', KEYS[3], 'consumed', 1)
+-- The used set is the one large set (tombstones live as long as their tickets); a consume appends
+-- to it, and its TTL follows the rule of the issue script.
+redis.call('ZADD', KEYS[3], expires, ARGV[2])
+local ttl = tonumber(expires) - now + 1000
+if redis.call('PTTL', KEYS[3]) < ttl - 500 then
+  redis.call('PEXPIRE', KEYS[3], ttl)
+end
+redis.call('HINCRBY', KEYS[4], 'consumed', 1)
 return record

@@ -80,7 +80,9 @@ class RedisKeyspaceIT {
           long expiresAt = RedisTicketStore.expiresAt(Redis.call(redis.port(), c -> c.get(key)));
           assertThat(pttl).isLessThanOrEqualTo(expiresAt - clock.millis() + 1000);
         }
-        if (key.contains("{tickets}:index") || key.contains("{tickets}:subject:")) {
+        if (key.contains("{tickets}:active")
+            || key.contains("{tickets}:used")
+            || key.contains("{tickets}:subject:")) {
           long pttl = Redis.call(redis.port(), c -> c.pttl(key));
           long longest =
               Redis.call(redis.port(), c -> c.zrangeWithScores(key, 0, -1)).stream()

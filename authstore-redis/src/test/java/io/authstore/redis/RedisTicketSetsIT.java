@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * What {@link RedisTicketStore} keeps in its sorted sets: bounded without stats or purge calls, and
  * right when another instance's clock runs ahead.
  */
-class RedisTicketIndexIT {
-  private static final String INDEX = "authstore:{tickets}:index";
+class RedisTicketSetsIT {
+  private static final String ACTIVE = "authstore:{tickets}:active";
+  private static final String USED = "authstore:{tickets}:used";
   private static final String ALICE = "authstore:{tickets}:subject:alice";
 
   private final MutableClock clock = MutableClock.create();
@@ -62,23 +63,26 @@ class RedisTicketIndexIT {
     for (int i = 0; i < 5; i++) {
       store.consume(shortLived.get(i));
     }
-    assertThat(size(INDEX)).isEqualTo(10);
+    assertThat(size(ACTIVE)).isEqualTo(5);
+    assertThat(size(USED)).isEqualTo(5);
     clock.advance(Duration.ofMinutes(2));
 
     for (int i = 0; i < 53; i++) {
       store.issue("alice");
     }
-    assertThat(size(INDEX)).as("before the 64th issue").isEqualTo(63);
+    assertThat(size(ACTIVE)).as("before the 64th issue").isEqualTo(58);
+    assertThat(size(USED)).as("before the 64th issue").isEqualTo(5);
     assertThat(size(ALICE)).isEqualTo(58);
     store.issue("alice");
 
-    assertThat(size(INDEX)).isEqualTo(54);
+    assertThat(size(ACTIVE)).isEqualTo(54);
+    assertThat(size(USED)).isZero();
     assertThat(size(ALICE)).isEqualTo(54);
     assertThat(store.stats()).isEqualTo(new TicketStats(54, 0, 64, 5, 0, 1000));
   }
 
   @Test
-  void countsAndCaps_areExactWhileExpiredMembersAreStillInTheIndex() {
+  void countsAndCaps_areExactWhileExpiredMembersAreStillInTheSets() {
     RedisTicketStore store = store(TicketOptions.builder().clock(clock).maxActive(3));
     String used = store.issue("alice", Map.of(), Duration.ofMinutes(1)).ticket();
     store.consume(used);
@@ -87,12 +91,14 @@ class RedisTicketIndexIT {
     store.issue("dave", Map.of(), Duration.ofMinutes(10));
     clock.advance(Duration.ofMinutes(1));
 
-    // Nothing has trimmed the index: the expired used and active members are still there.
-    assertThat(size(INDEX)).isEqualTo(4);
+    // Nothing has trimmed the sets: the expired used and active members are still there.
+    assertThat(size(ACTIVE)).isEqualTo(3);
+    assertThat(size(USED)).isEqualTo(1);
+    // The active set seems full: the issue counts the expired member out and is accepted.
     store.issue("erin", Map.of(), Duration.ofMinutes(10));
-    assertThat(size(INDEX)).isEqualTo(5);
+    assertThat(size(ACTIVE)).isEqualTo(3);
     assertThat(store.stats()).isEqualTo(new TicketStats(3, 0, 5, 1, 0, 3));
-    assertThat(size(INDEX)).isEqualTo(3);
+    assertThat(size(USED)).isZero();
   }
 
   @Test
@@ -109,17 +115,17 @@ class RedisTicketIndexIT {
   }
 
   @Test
-  void consume_ofATicketAnInstanceWithAClockAheadDropsFromTheIndex_isStillConsumedExactlyOnce() {
+  void consume_ofATicketAnInstanceWithAClockAheadDropsFromTheSets_isStillConsumedExactlyOnce() {
     MutableClock ahead = MutableClock.create();
     ahead.advance(Duration.ofMinutes(2));
     RedisTicketStore store = store(TicketOptions.builder().clock(clock));
     RedisTicketStore aheadStore = store(TicketOptions.builder().clock(ahead));
     String ticket = store.issue("alice", Map.of(), Duration.ofMinutes(1)).ticket();
     assertThat(aheadStore.purgeExpired()).isEqualTo(1);
-    assertThat(size(INDEX)).isZero();
+    assertThat(size(ACTIVE)).isZero();
 
     assertThat(store.consume(ticket).outcome()).isEqualTo(Outcome.CONSUMED);
-    long pttl = Redis.call(redis.port(), c -> c.pttl(INDEX));
+    long pttl = Redis.call(redis.port(), c -> c.pttl(USED));
     assertThat(pttl).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1).toMillis() + 1000);
     assertThat(aheadStore.purgeExpired()).isEqualTo(1);
     assertThat(store.consume(ticket).outcome()).isEqualTo(Outcome.REUSED);
