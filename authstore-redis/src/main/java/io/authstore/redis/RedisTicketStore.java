@@ -14,7 +14,6 @@ import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -31,23 +30,35 @@ import java.util.Objects;
  * operation is one atomic script:
  *
  * <ul>
- *   <li>{@code <prefix>{tickets}:t:<digest>}: a hash per ticket, {@code <digest>} the base64url
- *       SHA-256 of the ticket (the ticket itself is never stored): {@code s} subject, {@code i}
- *       issued-at and {@code e} expires-at (epoch ms), {@code u} 1 once consumed, {@code a:<name>}
- *       per attribute. TTL: the ticket's remaining life plus one second of slack for clock
- *       differences; a consumed ticket stays as a tombstone until then.
- *   <li>{@code <prefix>{tickets}:active} and {@code :used}: sorted sets of digests by expiry, the
- *       source of the active and used counts and of the global cap.
- *   <li>{@code <prefix>{tickets}:subject:<subject>}: sorted set of the subject's active digests,
- *       for the per-subject cap and {@link #revokeSubject}.
+ *   <li>{@code <prefix>{tickets}:ticket:<digest>}: a string per ticket, {@code <digest>} the
+ *       base64url SHA-256 of the ticket (the ticket itself is never stored): {@code
+ *       <n>,<expires-at>,<issued-at>} (epoch ms), then per attribute {@code ,<name length>:<name>
+ *       <value length>:<value>} (lengths in UTF-16 units, so no text needs escaping), then {@code
+ *       ;} and the subject, whose length in bytes is {@code <n>} (so the scripts cut it off the end
+ *       without parsing attributes). Consume overwrites it with {@code SET KEEPTTL} by a tombstone,
+ *       {@code <expires-at>} alone: the record, not the sets, tells whether a ticket was used, so a
+ *       digest dropped from a set early by an instance whose clock is ahead can never be consumed
+ *       twice; the tombstone tells reuse apart from unknown until the ticket's expiry. TTL: the
+ *       ticket's remaining life plus one second of slack for clock differences, kept by the
+ *       tombstone.
+ *   <li>{@code <prefix>{tickets}:active}: sorted set of the active tickets' digests by expiry, the
+ *       source of the active count and of the global cap; consume removes its ticket, so the set
+ *       holds at most the cap plus the tickets that expired unconsumed since the last trim.
+ *   <li>{@code <prefix>{tickets}:used}: sorted set of the consumed tickets' digests by expiry, the
+ *       source of the used count: the one large set, as tombstones live as long as their tickets.
+ *   <li>{@code <prefix>{tickets}:subject:<subject>}: sorted set of the subject's active digests by
+ *       expiry, for the per-subject cap and {@link #revokeSubject}; consume removes its ticket.
  *   <li>{@code <prefix>{tickets}:totals}: hash of running totals ({@code issued}, {@code consumed},
  *       {@code reused}); the one key without a TTL, of fixed size.
  * </ul>
  *
- * The sorted sets carry a TTL as long as their longest-lived member (plus the slack). Expired
- * members are dropped when a cap seems reached (so the common issue path stays short), by each
- * consume (the used set), and by {@link #stats()} and {@link #purgeExpired()}; every count is taken
- * after dropping them, so caps and counts are exact.
+ * The sorted sets carry a TTL of their longest-lived member's remaining life plus between half the
+ * slack and the slack: it is pushed out only when a write finds less than that, so a stream of
+ * equal TTLs does not rewrite it on every call. Expired members are dropped from all three sets
+ * (the issuing subject's) every 64th issue, from the active or a subject's set when its cap seems
+ * reached, and from the active and used sets by {@link #stats()} and {@link #purgeExpired()}: the
+ * sets stay bounded by the tickets alive plus those that expired since, without any caller running
+ * maintenance; counts are taken after dropping, so caps and counts are exact.
  *
  * <h2>The global cap on Cluster</h2>
  *
@@ -61,7 +72,13 @@ import java.util.Objects;
  *
  * {@link #issue}, {@link #consume}, {@link #revokeSubject}, {@link #stats()}, {@link
  * #purgeExpired()}: one {@code EVALSHA} each, one round trip; plus {@code WAIT} after consume if
- * configured. A malformed ticket is refused without a round trip.
+ * configured. A malformed ticket is refused without a round trip. Inside Redis, an issue runs
+ * {@code ZCARD} twice, {@code SET PX}, two {@code ZADD} (into the small active and subject sets),
+ * two {@code PTTL} and {@code HINCRBY}; plus a {@code ZREMRANGEBYSCORE} and {@code ZCARD} on a set
+ * that seems full, a {@code PEXPIRE} on a set when half of its TTL slack is used up, and three
+ * {@code ZREMRANGEBYSCORE} every 64th issue. A consume runs {@code GET}, {@code SET KEEPTTL}, two
+ * {@code ZREM} (small sets), one {@code ZADD} (the used set), {@code PTTL} and {@code HINCRBY}; a
+ * reuse {@code GET} and {@code HINCRBY}; an unknown or expired ticket one {@code GET}.
  *
  * <p>Thread-safe.
  */
@@ -84,6 +101,8 @@ public final class RedisTicketStore implements TicketStore {
   private final String usedKey;
   private final String subjectPrefix;
   private final String totalsKey;
+  private final String maxActive;
+  private final String maxActivePerSubject;
   private volatile boolean closed;
 
   RedisTicketStore(RedisConnection redis, boolean ownsConnection, TicketOptions options) {
@@ -93,11 +112,13 @@ public final class RedisTicketStore implements TicketStore {
     this.clock = options.clock();
     this.listener = options.listener();
     String base = redis.config().keyPrefix() + "{tickets}:";
-    this.ticketPrefix = base + "t:";
+    this.ticketPrefix = base + "ticket:";
     this.activeKey = base + "active";
     this.usedKey = base + "used";
     this.subjectPrefix = base + "subject:";
     this.totalsKey = base + "totals";
+    this.maxActive = Integer.toString(options.maxActive());
+    this.maxActivePerSubject = Integer.toString(options.maxActivePerSubject());
   }
 
   /**
@@ -120,22 +141,7 @@ public final class RedisTicketStore implements TicketStore {
     String ticket = codec.newTicket();
     String digest = B64.encodeToString(TicketCodec.digest(ticket));
     long now = clock.millis();
-    long ttlMillis = effectiveTtl.toMillis();
-    long expiresAt = now + ttlMillis;
-    List<String> args = new ArrayList<>(8 + attributes.size() * 2);
-    args.add(Long.toString(now));
-    args.add(Long.toString(expiresAt));
-    args.add(Integer.toString(options.maxActive()));
-    args.add(Integer.toString(options.maxActivePerSubject()));
-    args.add(digest);
-    args.add(subject);
-    args.add(Long.toString(now));
-    args.add(Long.toString(ttlMillis + RedisConnection.TTL_SLACK_MILLIS));
-    attributes.forEach(
-        (name, value) -> {
-          args.add("a:" + name);
-          args.add(value);
-        });
+    long expiresAt = now + effectiveTtl.toMillis();
     Long outcome =
         redis.eval(
             ISSUE,
@@ -143,7 +149,13 @@ public final class RedisTicketStore implements TicketStore {
             new String[] {
               ticketPrefix + digest, activeKey, usedKey, subjectPrefix + subject, totalsKey
             },
-            args.toArray(String[]::new));
+            Long.toString(now),
+            Long.toString(expiresAt),
+            maxActive,
+            maxActivePerSubject,
+            digest,
+            encodeAttributes(attributes),
+            subject);
     if (outcome == 1) {
       listener.capacityExceeded(CapacityExceededException.Scope.GLOBAL);
       throw new CapacityExceededException(
@@ -158,6 +170,28 @@ public final class RedisTicketStore implements TicketStore {
     return new IssuedTicket(ticket, Instant.ofEpochMilli(expiresAt));
   }
 
+  /**
+   * The attributes part of a record, up to and including the {@code ;} before the subject: per
+   * attribute {@code ,<name length>:<name><value length>:<value>}. Length prefixes make any text
+   * safe in names and values without escaping.
+   */
+  private static String encodeAttributes(Map<String, String> attributes) {
+    if (attributes.isEmpty()) {
+      return ";";
+    }
+    StringBuilder sb = new StringBuilder(64);
+    attributes.forEach(
+        (name, value) ->
+            sb.append(',')
+                .append(name.length())
+                .append(':')
+                .append(name)
+                .append(value.length())
+                .append(':')
+                .append(value));
+    return sb.append(';').toString();
+  }
+
   @Override
   public ConsumeResult consume(String ticket) {
     Objects.requireNonNull(ticket, "ticket must not be null");
@@ -168,51 +202,65 @@ public final class RedisTicketStore implements TicketStore {
     }
     byte[] raw = TicketCodec.digest(ticket);
     String digest = B64.encodeToString(raw);
-    List<Object> reply =
+    String record =
         redis.eval(
             CONSUME,
-            ScriptOutputType.MULTI,
+            ScriptOutputType.VALUE,
             new String[] {ticketPrefix + digest, activeKey, usedKey, totalsKey},
             Long.toString(clock.millis()),
             digest,
-            subjectPrefix,
-            Long.toString(RedisConnection.TTL_SLACK_MILLIS));
-    long outcome = (Long) reply.get(0);
-    if (outcome == 0) {
+            subjectPrefix);
+    if (record == null) {
       listener.ticketRejected();
       return ConsumeResult.unknownOrExpired();
     }
-    if (outcome == 2) {
+    if (record.isEmpty()) {
       listener.ticketReused(TicketCodec.hexPrefix(raw, HASH_PREFIX_CHARS));
       return ConsumeResult.reused();
     }
     redis.awaitReplication("consume");
     listener.ticketConsumed();
-    return ConsumeResult.consumed(toInfo(reply.get(1)));
+    return ConsumeResult.consumed(decode(record));
   }
 
-  private static TicketInfo toInfo(Object fields) {
-    List<?> flat = (List<?>) fields;
-    String subject = null;
-    long issuedAt = 0;
-    long expiresAt = 0;
-    Map<String, String> attributes = new HashMap<>();
-    for (int i = 0; i + 1 < flat.size(); i += 2) {
-      String name = String.valueOf(flat.get(i));
-      String value = String.valueOf(flat.get(i + 1));
-      switch (name) {
-        case "s" -> subject = value;
-        case "i" -> issuedAt = Long.parseLong(value);
-        case "e" -> expiresAt = Long.parseLong(value);
-        default -> {
-          if (name.startsWith("a:")) {
-            attributes.put(name.substring(2), value);
-          }
-        }
+  /** Reads a live record (see the class Javadoc for its layout). */
+  static TicketInfo decode(String record) {
+    int at = record.indexOf(',') + 1;
+    int end = record.indexOf(',', at);
+    long expiresAt = Long.parseLong(record, at, end, 10);
+    at = end + 1;
+    end = at;
+    while (record.charAt(end) != ',' && record.charAt(end) != ';') {
+      end++;
+    }
+    long issuedAt = Long.parseLong(record, at, end, 10);
+    Map<String, String> attributes = Map.of();
+    if (record.charAt(end) == ',') {
+      attributes = new HashMap<>();
+      while (record.charAt(end) == ',') {
+        int colon = record.indexOf(':', end + 1);
+        int nameEnd = colon + 1 + Integer.parseInt(record, end + 1, colon, 10);
+        String name = record.substring(colon + 1, nameEnd);
+        colon = record.indexOf(':', nameEnd);
+        end = colon + 1 + Integer.parseInt(record, nameEnd, colon, 10);
+        attributes.put(name, record.substring(colon + 1, end));
       }
     }
+    String subject = record.substring(end + 1);
     return new TicketInfo(
         subject, attributes, Instant.ofEpochMilli(issuedAt), Instant.ofEpochMilli(expiresAt));
+  }
+
+  /**
+   * @param record a record or tombstone as stored (see the class Javadoc)
+   * @return its expiry, epoch ms
+   */
+  static long expiresAt(String record) {
+    int comma = record.indexOf(',');
+    if (comma < 0) {
+      return Long.parseLong(record);
+    }
+    return Long.parseLong(record, comma + 1, record.indexOf(',', comma + 1), 10);
   }
 
   @Override

@@ -1,40 +1,39 @@
--- Consumes a ticket atomically: of any number of concurrent calls, one sees u == '0'.
--- KEYS[1] ticket hash, KEYS[2] active zset, KEYS[3] used zset, KEYS[4] totals hash.
--- ARGV[1] now ms, ARGV[2] digest, ARGV[3] subject zset key prefix (same hash tag),
--- ARGV[4] TTL slack ms.
--- Returns {0} unknown or expired, {2} reused, {1, field, value, ...} consumed.
-local h = redis.call('HGETALL', KEYS[1])
-if #h == 0 then
-  return {0}
-end
-local subject, expires, used
-for i = 1, #h, 2 do
-  local f = h[i]
-  if f == 's' then
-    subject = h[i + 1]
-  elseif f == 'e' then
-    expires = h[i + 1]
-  elseif f == 'u' then
-    used = h[i + 1]
-  end
+-- Consumes a ticket atomically: of any number of concurrent calls, one finds the live record.
+-- KEYS[1] ticket record (string), KEYS[2] active zset, KEYS[3] used zset, KEYS[4] totals hash.
+-- ARGV[1] now ms, ARGV[2] digest, ARGV[3] subject zset key prefix (same hash tag).
+-- Returns nil unknown or expired, '' reused, the record consumed.
+local record = redis.call('GET', KEYS[1])
+if not record then
+  return false
 end
 local now = tonumber(ARGV[1])
-if tonumber(expires) <= now then
-  return {0}
-end
-if used == '1' then
+local comma = string.find(record, ',', 1, true)
+if not comma then
+  -- A tombstone: the expiry alone, so reuse is told from expiry by the store's clock.
+  if tonumber(record) <= now then
+    return false
+  end
   redis.call('HINCRBY', KEYS[4], 'reused', 1)
-  return {2}
+  return ''
 end
-redis.call('HSET', KEYS[1], 'u', '1')
+local second = string.find(record, ',', comma + 1, true)
+local expires = string.sub(record, comma + 1, second - 1)
+if tonumber(expires) <= now then
+  return false
+end
+local subject = string.sub(record, -tonumber(string.sub(record, 1, comma - 1)))
+-- The record itself is the truth about use: the sets only count, and an instance whose clock is
+-- ahead may already have dropped this digest from them. KEEPTTL: the tombstone dies with the
+-- ticket's own key TTL.
+redis.call('SET', KEYS[1], expires, 'KEEPTTL')
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZREM', ARGV[3] .. subject, ARGV[2])
--- The used set is trimmed here, so tombstone counts stay exact without a maintenance task.
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+-- The used set is the one large set (tombstones live as long as their tickets); a consume appends
+-- to it, and its TTL follows the rule of the issue script.
 redis.call('ZADD', KEYS[3], expires, ARGV[2])
-local ttl = tonumber(expires) - now + tonumber(ARGV[4])
-if redis.call('PTTL', KEYS[3]) < ttl then
+local ttl = tonumber(expires) - now + 1000
+if redis.call('PTTL', KEYS[3]) < ttl - 500 then
   redis.call('PEXPIRE', KEYS[3], ttl)
 end
 redis.call('HINCRBY', KEYS[4], 'consumed', 1)
-return {1, h}
+return record

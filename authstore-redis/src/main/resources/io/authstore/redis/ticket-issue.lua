@@ -1,36 +1,53 @@
 -- Issues a ticket if both caps allow it. All keys share one hash tag (one Cluster slot), so the
 -- caps and counters are exact.
--- KEYS[1] ticket hash, KEYS[2] active zset, KEYS[3] used zset, KEYS[4] subject zset,
+-- KEYS[1] ticket record (string), KEYS[2] active zset, KEYS[3] used zset, KEYS[4] subject zset,
 -- KEYS[5] totals hash.
 -- ARGV[1] now ms, ARGV[2] expires-at ms, ARGV[3] max active, ARGV[4] max per subject,
--- ARGV[5] digest, ARGV[6] subject, ARGV[7] issued-at ms, ARGV[8] key TTL ms (remaining life plus
--- slack), ARGV[9..] hash fields of the attributes: 'a:' .. name, value, ...
+-- ARGV[5] digest, ARGV[6] encoded attributes and ';', ARGV[7] subject.
 -- Returns 0 issued, 1 global cap reached, 2 subject cap reached.
--- Expired members are only counted out when a cap seems reached: the common path stays short.
-local now = ARGV[1]
-local function full(index, cap)
-  if redis.call('ZCARD', index) < cap then
-    return false
+local now = tonumber(ARGV[1])
+local expires = tonumber(ARGV[2])
+-- The active and subject sets hold active tickets only (consume removes them) and are small: at
+-- most a cap plus the tickets that expired unconsumed since the last trim. Expired members are
+-- only counted out when a cap seems reached, so the common path is one ZCARD each.
+local function full(key, cap)
+  local held = redis.call('ZCARD', key)
+  if held < cap then
+    return false, held
   end
-  redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
-  return redis.call('ZCARD', index) >= cap
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  held = redis.call('ZCARD', key)
+  return held >= cap, held
 end
-if full(KEYS[2], tonumber(ARGV[3])) then
+if (full(KEYS[2], tonumber(ARGV[3]))) then
   return 1
 end
-if full(KEYS[4], tonumber(ARGV[4])) then
+local subjectFull, held = full(KEYS[4], tonumber(ARGV[4]))
+if subjectFull then
   return 2
 end
-local ttl = tonumber(ARGV[8])
-redis.call('HSET', KEYS[1], 's', ARGV[6], 'i', ARGV[7], 'e', ARGV[2], 'u', '0', unpack(ARGV, 9))
-redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
-redis.call('ZADD', KEYS[4], ARGV[2], ARGV[5])
-if redis.call('PTTL', KEYS[2]) < ttl then
+-- Key TTLs: remaining life plus RedisConnection.TTL_SLACK_MILLIS (1000 ms).
+local ttl = expires - now + 1000
+-- Record: <subject bytes>,<expires>,<issued>[,<attribute>...];<subject>. The subject goes last so
+-- consume can cut it off by its byte length without parsing the attributes.
+redis.call('SET', KEYS[1], #ARGV[7] .. ',' .. ARGV[2] .. ',' .. ARGV[1] .. ARGV[6] .. ARGV[7],
+  'PX', ttl)
+redis.call('ZADD', KEYS[2], expires, ARGV[5])
+redis.call('ZADD', KEYS[4], expires, ARGV[5])
+-- A set lives as long as its longest-lived member plus the slack. Its TTL is only pushed out once
+-- half of the slack is used up, so a steady stream of equal TTLs costs one PEXPIRE per 500 ms, not
+-- one per issue; every member still has at least 500 ms of slack.
+if redis.call('PTTL', KEYS[2]) < ttl - 500 then
   redis.call('PEXPIRE', KEYS[2], ttl)
 end
-if redis.call('PTTL', KEYS[4]) < ttl then
+if held == 0 or redis.call('PTTL', KEYS[4]) < ttl - 500 then
   redis.call('PEXPIRE', KEYS[4], ttl)
 end
-redis.call('HINCRBY', KEYS[5], 'issued', 1)
+-- Every 64th issue drops expired members, so the sets stay bounded without stats() or
+-- purgeExpired().
+if redis.call('HINCRBY', KEYS[5], 'issued', 1) % 64 == 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+end
 return 0

@@ -1,5 +1,5 @@
 -- Deletes every active ticket of a subject.
--- KEYS[1] subject zset, KEYS[2] active zset. ARGV[1] now ms, ARGV[2] ticket key prefix.
+-- KEYS[1] subject zset, KEYS[2] index zset. ARGV[1] now ms, ARGV[2] ticket key prefix.
 -- Returns how many active tickets were deleted.
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 local digests = redis.call('ZRANGE', KEYS[1], 0, -1)

@@ -1,4 +1,4 @@
--- Drops expired index entries, then reports counts.
+-- Drops expired members of the active and used sets, then reports counts.
 -- KEYS[1] active zset, KEYS[2] used zset, KEYS[3] totals hash. ARGV[1] now ms.
 -- Returns {removed, active, used, issued, consumed, reused}.
 local removed = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])

@@ -70,12 +70,29 @@ class RedisKeyspaceIT {
           assertThat(dump).doesNotContain(ticket);
         }
       }
-      // Per-entry bounds: each ticket hash lives exactly its ticket's remaining life.
+      // Per-entry bounds: each ticket record, active or tombstone, lives its ticket's remaining
+      // life plus the slack; each ticket set its longest-lived member's.
+      int records = 0;
       for (String key : keys) {
-        if (key.contains("{tickets}:t:")) {
+        if (key.contains("{tickets}:ticket:")) {
+          records++;
           long pttl = Redis.call(redis.port(), c -> c.pttl(key));
-          long expiresAt = Long.parseLong(Redis.call(redis.port(), c -> c.hget(key, "e")));
+          long expiresAt = RedisTicketStore.expiresAt(Redis.call(redis.port(), c -> c.get(key)));
           assertThat(pttl).isLessThanOrEqualTo(expiresAt - clock.millis() + 1000);
+        }
+        if (key.contains("{tickets}:active")
+            || key.contains("{tickets}:used")
+            || key.contains("{tickets}:subject:")) {
+          long pttl = Redis.call(redis.port(), c -> c.pttl(key));
+          long longest =
+              Redis.call(redis.port(), c -> c.zrangeWithScores(key, 0, -1)).stream()
+                  .mapToLong(m -> (long) Math.abs(m.getScore()))
+                  .max()
+                  .orElseThrow();
+          assertThat(pttl)
+              .as("TTL of %s", key)
+              .isLessThanOrEqualTo(longest - clock.millis() + 1000);
+          assertThat(pttl).as("TTL of %s", key).isGreaterThan(longest - clock.millis());
         }
         if (key.contains("rev:{")) {
           long pttl = Redis.call(redis.port(), c -> c.pttl(key));
@@ -84,6 +101,7 @@ class RedisKeyspaceIT {
           assertThat(pttl).isLessThanOrEqualTo((long) maxExp - clock.millis() + 1000);
         }
       }
+      assertThat(records).isEqualTo(50);
     }
   }
 
