@@ -1,8 +1,6 @@
 package io.authstore.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -22,17 +20,6 @@ public final class TicketCodec {
 
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-  // MessageDigest is not thread-safe and getInstance() costs a provider lookup per call.
-  private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("every Java platform must provide SHA-256", e);
-            }
-          });
 
   private final SecureRandom random;
 
@@ -100,7 +87,7 @@ public final class TicketCodec {
    * @return the SHA-256 of the ticket's ASCII bytes: 32 bytes
    */
   public static byte[] digest(String ticket) {
-    return SHA256.get().digest(ticket.getBytes(StandardCharsets.US_ASCII));
+    return Sha256.digest(ticket.getBytes(StandardCharsets.US_ASCII));
   }
 
   /**

@@ -1,8 +1,8 @@
 package io.authstore.server;
 
+import io.authstore.internal.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -172,11 +172,7 @@ public final class ApiKeys {
   }
 
   private static byte[] sha256(String secret) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
+    return Sha256.digest(secret.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
