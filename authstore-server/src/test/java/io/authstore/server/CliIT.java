@@ -74,6 +74,20 @@ class CliIT {
     return AuthstoreServer.start(TestServers.memory().build());
   }
 
+  /** Base64url keys may start with '-'; "-V..." or "-h..." must not be read as options. */
+  @Test
+  void apiKey_startingWithADashAndAnOptionLetter_isTakenAsTheKey_inBothForms() {
+    for (String key :
+        List.of("-VNv8ctC_RoyUJzeIy1m-HVw72jkbL1eQ1F7hWxVzgM", "-h" + "x".repeat(41))) {
+      secrets.add(key);
+      // Nothing listens on port 1: parsing succeeded if the command got as far as calling it.
+      Run attached = cli("status", "--url=http://127.0.0.1:1", "--api-key=" + key);
+      assertThat(attached.exitCode()).as(attached.err()).isEqualTo(Main.EXIT_UNAVAILABLE);
+      Run separate = cli("status", "--url=http://127.0.0.1:1", "--api-key", key);
+      assertThat(separate.exitCode()).as(separate.err()).isEqualTo(Main.EXIT_UNAVAILABLE);
+    }
+  }
+
   @Test
   void ticketIssue_printsOnlyTheTicket_consumeSucceedsOnce_thenExits1() {
     try (AuthstoreServer server = start()) {

@@ -2,6 +2,10 @@ package io.authstore.server.cli;
 
 import io.authstore.server.DurationConverter;
 import java.time.Duration;
+import java.util.Stack;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Where the server is and how to authenticate: the options every admin command shares. */
@@ -16,6 +20,7 @@ final class AdminOptions {
   @Option(
       names = "--api-key",
       defaultValue = "${env:AUTHSTORE_API_KEY}",
+      parameterConsumer = NextArgument.class,
       description =
           "API key, sent as X-API-Key [AUTHSTORE_API_KEY]. Prefer the variable: a flag shows in"
               + " ps and in the shell history")
@@ -27,4 +32,20 @@ final class AdminOptions {
       converter = DurationConverter.class,
       description = "Connect and response timeout (e.g. 500ms, 10s). Default: ${DEFAULT-VALUE}")
   Duration timeout;
+
+  /**
+   * Takes the next argument as the value whatever it looks like. A key may start with {@code -}
+   * (base64url), and picocli would read {@code -V...} as a cluster of options, refuse it and echo
+   * the key in its message.
+   */
+  static final class NextArgument implements CommandLine.IParameterConsumer {
+    @Override
+    public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+      if (args.isEmpty()) {
+        throw new CommandLine.ParameterException(
+            commandSpec.commandLine(), "--api-key needs a value");
+      }
+      argSpec.setValue(args.pop());
+    }
+  }
 }
