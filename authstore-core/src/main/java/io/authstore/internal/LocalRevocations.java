@@ -50,15 +50,7 @@ public final class LocalRevocations {
    * @throws IllegalArgumentException if the jti is empty or a string is too long
    */
   public long jtiKey(String issuer, String jti) {
-    // One branch on the request path; the checks that name the bad argument only when it fails.
-    if (issuer == null
-        || jti == null
-        || jti.isEmpty()
-        || issuer.length() > maxIssuerLength
-        || jti.length() > maxJtiLength) {
-      Arguments.requireLength("issuer", issuer, maxIssuerLength);
-      Arguments.requireText("jti", jti, maxJtiLength);
-    }
+    requirePair(issuer, "jti", jti, maxJtiLength);
     return KeyHash.of(prefixes(issuer).jti, jti);
   }
 
@@ -79,13 +71,18 @@ public final class LocalRevocations {
    * @throws IllegalArgumentException if the subject is empty or a string is too long
    */
   public void requireSubject(String issuer, String subject) {
+    requirePair(issuer, "subject", subject, maxSubjectLength);
+  }
+
+  // One branch on the request path; the checks that name the bad argument only when it fails.
+  private void requirePair(String issuer, String name, String value, int max) {
     if (issuer == null
-        || subject == null
-        || subject.isEmpty()
+        || value == null
+        || value.isEmpty()
         || issuer.length() > maxIssuerLength
-        || subject.length() > maxSubjectLength) {
+        || value.length() > max) {
       Arguments.requireLength("issuer", issuer, maxIssuerLength);
-      Arguments.requireText("subject", subject, maxSubjectLength);
+      Arguments.requireText(name, value, max);
     }
   }
 
