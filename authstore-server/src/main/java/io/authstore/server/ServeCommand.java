@@ -101,6 +101,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--redis-password",
       defaultValue = "${env:REDIS_PASSWORD}",
+      parameterConsumer = NextArgument.class,
       description = "Redis password; prefer the variable, flags show in ps [REDIS_PASSWORD]")
   String redisPassword;
 
@@ -258,6 +259,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--jwt-hmac-secret",
       defaultValue = "${env:AUTHSTORE_JWT_HMAC_SECRET}",
+      parameterConsumer = NextArgument.class,
       description =
           "JWT key source: an HMAC secret, base64 or base64url, at least 32 bytes decoded; prefer"
               + " the variable, flags show in ps [AUTHSTORE_JWT_HMAC_SECRET]")
@@ -314,6 +316,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--api-keys",
       defaultValue = "${env:AUTHSTORE_API_KEYS}",
+      parameterConsumer = NextArgument.class,
       description =
           "API keys: name:secret=scope[,scope] entries separated by ';'. Scopes: tickets:issue,"
               + " tickets:consume, revocations:write, revocations:read, admin. None configured:"

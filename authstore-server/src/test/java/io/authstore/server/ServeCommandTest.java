@@ -188,6 +188,42 @@ class ServeCommandTest {
     }
   }
 
+  /** Base64url secrets may start with '-'; "-V..." or "-h..." must not be read as options. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"--redis-password", "--jwt-hmac-secret", "--api-keys"})
+  void secretOption_takesAValueStartingWithADash_inBothForms_andNeverEchoesIt(String flag) {
+    for (String secret :
+        List.of("-VNv8ctC_RoyUJzeIy1m-HVw72jkbL1eQ1F7hWxVzgM", "-h" + "x".repeat(41))) {
+      for (String[] args :
+          List.of(new String[] {flag, secret}, new String[] {flag + "=" + secret})) {
+        ServeCommand serve = new ServeCommand();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(serve);
+        cl.setErr(new PrintWriter(err, true));
+
+        cl.parseArgs(args);
+
+        String value =
+            switch (flag) {
+              case "--redis-password" -> serve.redisPassword;
+              case "--jwt-hmac-secret" -> serve.jwtHmacSecret;
+              default -> serve.apiKeys;
+            };
+        assertThat(value).as(String.join(" ", args)).isEqualTo(secret);
+        assertThat(err.toString()).doesNotContain(secret);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"--redis-password", "--jwt-hmac-secret", "--api-keys"})
+  void secretOption_withoutAValue_isAUsageErrorNamingIt(String flag) {
+    Outcome outcome = validate(flag);
+
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.err()).contains(flag + " needs a value");
+  }
+
   @Test
   void help_neverShowsTheValueOfASecretOption() {
     String secret = ApiKeys.generateSecret();

@@ -1,11 +1,8 @@
 package io.authstore.server.cli;
 
 import io.authstore.server.DurationConverter;
+import io.authstore.server.NextArgument;
 import java.time.Duration;
-import java.util.Stack;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Where the server is and how to authenticate: the options every admin command shares. */
@@ -32,20 +29,4 @@ final class AdminOptions {
       converter = DurationConverter.class,
       description = "Connect and response timeout (e.g. 500ms, 10s). Default: ${DEFAULT-VALUE}")
   Duration timeout;
-
-  /**
-   * Takes the next argument as the value whatever it looks like. A key may start with {@code -}
-   * (base64url), and picocli would read {@code -V...} as a cluster of options, refuse it and echo
-   * the key in its message.
-   */
-  static final class NextArgument implements CommandLine.IParameterConsumer {
-    @Override
-    public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
-      if (args.isEmpty()) {
-        throw new CommandLine.ParameterException(
-            commandSpec.commandLine(), "--api-key needs a value");
-      }
-      argSpec.setValue(args.pop());
-    }
-  }
 }
