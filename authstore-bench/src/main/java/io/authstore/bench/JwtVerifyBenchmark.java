@@ -33,12 +33,14 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -46,6 +48,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * What the revocation check adds to verifying a JWT: {@code JwtVerifier.verify} without a store
@@ -182,6 +185,45 @@ public class JwtVerifyBenchmark {
   @Benchmark
   public Verification verifyAndCheckRevocation() {
     return checked.verify(tokens[next++ & MASK]);
+  }
+
+  /**
+   * Time per verification of each verifier, summed over an iteration: {@link #interleaved} times
+   * every call and adds it here. JMH reports the sums as {@code interleaved:plainNanos} and {@code
+   * interleaved:checkedNanos}; their ratio is what the check adds.
+   */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Split {
+    public long plainNanos;
+    public long checkedNanos;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      plainNanos = 0;
+      checkedNanos = 0;
+    }
+  }
+
+  /**
+   * Both verifiers in one loop, alternating call by call (and which goes first), each call timed:
+   * the two see the same JIT, heap, caches and host at the same moments, so host drift, which moves
+   * separate forks by more than the check costs, cancels out of their ratio. Two verifications per
+   * invocation, of different tokens.
+   */
+  @Benchmark
+  @OperationsPerInvocation(2)
+  public void interleaved(Split split, Blackhole blackhole) {
+    boolean plainFirst = (next & 2) == 0;
+    JwtVerifier first = plainFirst ? plain : checked;
+    JwtVerifier second = plainFirst ? checked : plain;
+    long t0 = System.nanoTime();
+    blackhole.consume(first.verify(tokens[next++ & MASK]));
+    long t1 = System.nanoTime();
+    blackhole.consume(second.verify(tokens[next++ & MASK]));
+    long t2 = System.nanoTime();
+    split.plainNanos += plainFirst ? t1 - t0 : t2 - t1;
+    split.checkedNanos += plainFirst ? t2 - t1 : t1 - t0;
   }
 
   private String sign(JWSSigner signer, String jti, Instant now) throws JOSEException {
