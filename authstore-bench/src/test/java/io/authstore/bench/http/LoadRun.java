@@ -71,8 +71,10 @@ import java.util.function.Predicate;
  * asks whether the stage runs; if it does, its schedule starts {@link #CONNECT_RAMP} + {@link
  * Settings#gap} later, an idle gap in which the connections are opened and the server settles after
  * the stage before. The CPU window ({@link MachineMeter}) opens at the schedule's start and closes
- * when the stage's last virtual user leaves, so "connections open at start / at end" are those of
- * the measured schedule. A stage the run does not drive costs only the connect ramp.
+ * when the stage's last virtual user leaves: its "connections open at start" are the stage's own
+ * pool, its "at end" what is left for the next stage once the stage's users have gone; the
+ * connections open when the schedule ran out are counted too. A stage the run does not drive costs
+ * only the connect ramp.
  *
  * <p>Thread-safe where Gatling calls it.
  */
@@ -95,6 +97,7 @@ final class LoadRun {
 
   // Session attributes of a virtual user.
   private static final String SCHEDULED = "arrival.scheduled";
+  private static final String TAKEN = "arrival.taken";
   private static final String SENT = "arrival.sent";
   private static final String FIRST_ANSWER = "arrival.firstAnswer";
   private static final String[] PER_ARRIVAL = {
@@ -234,7 +237,7 @@ final class LoadRun {
             .exec(
                 session -> {
                   long now = System.nanoTime();
-                  stage.arrivalStarted(session.getLong(SCHEDULED), now);
+                  stage.arrivalStarted(session.getLong(SCHEDULED), session.getLong(TAKEN), now);
                   return session.removeAll(PER_ARRIVAL).markAsSucceeded().set(SENT, now);
                 })
             .exec(requests(stage))
@@ -243,7 +246,7 @@ final class LoadRun {
                   long now = System.nanoTime();
                   recordLatencies(stage, session, now);
                   stage.arrivalEnded(session.isFailed(), now);
-                  return session.set(SCHEDULED, stage.nextArrival(now));
+                  return next(stage, session, now);
                 });
     ChainBuilder driven =
         exec(http(stage.name() + " connect").get("/health/live").check(status().is(200)))
@@ -255,7 +258,7 @@ final class LoadRun {
                   return session.markAsSucceeded();
                 })
             .pause(session -> until(stage.scheduleStart()))
-            .exec(session -> session.set(SCHEDULED, stage.nextArrival(System.nanoTime())))
+            .exec(session -> next(stage, session, System.nanoTime()))
             .asLongAs(session -> session.getLong(SCHEDULED) != Stage.DONE)
             .on(arrival)
             .exec(
@@ -274,6 +277,18 @@ final class LoadRun {
                 }))
         .injectOpen(rampUsers(settings.connections()).during(CONNECT_RAMP))
         .protocols(stage.route() == Route.TICKETS ? redisHttp : memoryHttp);
+  }
+
+  /**
+   * Gives a free virtual user the stage's next arrival; the first to find the schedule ended counts
+   * the connections open then (on the meter's thread).
+   */
+  private Session next(Stage stage, Session session, long now) {
+    long arrival = stage.nextArrival(now);
+    if (arrival == Stage.DONE && stage.claimScheduleEnd()) {
+      meterThread.execute(() -> stage.scheduleEnded(meter.connections()));
+    }
+    return session.set(SCHEDULED, arrival).set(TAKEN, now);
   }
 
   /** The pause until shortly before a {@link System#nanoTime} instant (none if it has passed). */
@@ -352,7 +367,8 @@ final class LoadRun {
     Long firstAnswer = session.getLongWrapper(FIRST_ANSWER);
     long answered = firstAnswer != null ? firstAnswer : now;
     long from = Math.min(session.getLong(SCHEDULED), session.getLong(SENT));
-    stage.record(first + " from schedule", (answered - from) / 1_000_000);
+    // Rounded to the nearest millisecond; Gatling's own times are differences of whole ones.
+    stage.record(first + " from schedule", (answered - from + 500_000) / 1_000_000);
   }
 
   /** Half the checks name a revoked jti, half a fresh UUID; the expected answer goes along. */

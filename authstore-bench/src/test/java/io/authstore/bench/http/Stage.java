@@ -1,11 +1,13 @@
 package io.authstore.bench.http;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -22,10 +24,12 @@ import java.util.concurrent.atomic.LongAdder;
  * fixed in advance of the answers: they are served by a bounded pool of virtual users, each with
  * one keep-alive connection ({@link LoadRun}). A free virtual user takes the next arrival ({@link
  * #nextArrival}), waits for its scheduled time and sends it; when every virtual user is busy the
- * arrivals that fall due wait, in order, for the next one to be free. Each request is timed twice:
- * as Gatling measures it (request sent to answer) and <em>from schedule</em> (the arrival's
- * scheduled time to the answer), which includes the wait for a free connection: a server that falls
- * behind cannot hide its queue by slowing the arrivals (no coordinated omission).
+ * arrivals that fall due wait, in order, for the next one to be free. Every request is timed as
+ * Gatling measures it (request sent to answer); an arrival's first request is also timed <em>from
+ * schedule</em> (the arrival's scheduled time to its answer), which includes the wait for a free
+ * connection and any delay of the load generator in sending, counted apart in the summary: a server
+ * that falls behind cannot hide its queue by slowing the arrivals (no coordinated omission). (A
+ * tickets arrival's validate follows its issue at once on the same connection.)
  *
  * <p>The stage's <em>window</em> runs from its first request's start to its last answer;
  * <em>achieved</em> is users completed divided by the window. Arrivals that come faster than the
@@ -49,8 +53,8 @@ final class Stage {
   /** A stage of any kind stops when an arrival is taken this late: it is far past keeping up. */
   static final Duration GIVE_UP_LAG = Duration.ofSeconds(10);
 
-  /** A request sent this much after its scheduled time counts as having waited for a connection. */
-  private static final long WAITED_NANOS = 1_000_000L;
+  /** Lateness of at least this much is counted (below it is timer noise). */
+  private static final long LATE_NANOS = 1_000_000L;
 
   /** What a stage is for. */
   enum Kind {
@@ -72,6 +76,10 @@ final class Stage {
   private final LongAdder skipped = new LongAdder();
   private final LongAdder waited = new LongAdder();
   private final AtomicLong maxWaitNanos = new AtomicLong();
+  private final LongAdder sentLate = new LongAdder();
+  private final AtomicLong maxSentLateNanos = new AtomicLong();
+  private final AtomicBoolean scheduleEndClaimed = new AtomicBoolean();
+  private volatile int[] connectionsAtScheduleEnd;
   private final LongAdder connectFailed = new LongAdder();
   private final AtomicInteger usersLeft = new AtomicInteger();
   private final Map<String, Latencies> latencies = new ConcurrentHashMap<>();
@@ -206,19 +214,41 @@ final class Stage {
   }
 
   /**
-   * Called when a request is sent for an arrival.
+   * Called when a request is sent for an arrival. Both kinds of lateness count in the latency from
+   * schedule; they are told apart only in the summary.
    *
    * @param scheduled the arrival's scheduled time
-   * @param sent now
+   * @param taken when a free virtual user took it: later than scheduled when every connection was
+   *     busy at its time (the arrival waited for a free connection)
+   * @param sent now: later than both when the virtual user woke late (the load generator's timers
+   *     or CPU)
    */
-  void arrivalStarted(long scheduled, long sent) {
+  void arrivalStarted(long scheduled, long taken, long sent) {
     started.increment();
     firstStart.accumulateAndGet(sent, Math::min);
-    long wait = sent - scheduled;
-    if (wait >= WAITED_NANOS) {
+    long wait = taken - scheduled;
+    if (wait >= LATE_NANOS) {
       waited.increment();
     }
     maxWaitNanos.accumulateAndGet(wait, Math::max);
+    long late = sent - Math.max(scheduled, taken);
+    if (late >= LATE_NANOS) {
+      sentLate.increment();
+    }
+    maxSentLateNanos.accumulateAndGet(late, Math::max);
+  }
+
+  /**
+   * Whether the caller is the first to see the schedule end ({@link #nextArrival} returned {@link
+   * #DONE}); that caller records {@link #scheduleEnded}.
+   */
+  boolean claimScheduleEnd() {
+    return scheduleEndClaimed.compareAndSet(false, true);
+  }
+
+  /** Connections open to each server when the schedule ran out (or the stage stopped). */
+  void scheduleEnded(int[] connections) {
+    connectionsAtScheduleEnd = connections.clone();
   }
 
   /** Called when an arrival has had its last answer. */
@@ -363,15 +393,24 @@ final class Stage {
                         v[2],
                         v[3])));
     long sent = started.sum();
+    line.append(String.format(Locale.ROOT, "%n    pool %d connections", pool));
+    int[] atScheduleEnd = connectionsAtScheduleEnd;
+    if (atScheduleEnd != null) {
+      line.append(", ")
+          .append(Arrays.toString(atScheduleEnd))
+          .append(" open when its schedule ran out");
+    }
     line.append(
         String.format(
             Locale.ROOT,
-            "%n    pool %d connections; waited >= 1 ms for a free connection: %d (%.2f%%),"
-                + " longest wait %d ms",
-            pool,
+            "%n    late >= 1 ms: waiting for a free connection %d (%.2f%%, longest %d ms), sent late"
+                + " by the generator %d (%.2f%%, longest %d ms)",
             waited.sum(),
             sent > 0 ? 100.0 * waited.sum() / sent : 0.0,
-            Math.max(0, maxWaitNanos.get()) / 1_000_000));
+            Math.max(0, maxWaitNanos.get()) / 1_000_000,
+            sentLate.sum(),
+            sent > 0 ? 100.0 * sentLate.sum() / sent : 0.0,
+            Math.max(0, maxSentLateNanos.get()) / 1_000_000));
     if (connectFailed.sum() > 0) {
       line.append(
           String.format(
