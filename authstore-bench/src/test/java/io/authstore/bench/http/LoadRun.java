@@ -2,19 +2,18 @@ package io.authstore.bench.http;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.doIf;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.feed;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.responseTimeInMillis;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.ChainBuilder;
-import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
@@ -34,21 +33,48 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * The stages of one load run, in the order they run, turned into one Gatling population: each stage
- * is its own scenario (named like its requests, {@code "check 4000/s"}), injected with {@code
- * constantUsersPerSec(rate).randomized()} (open model, Poisson-like arrivals), and chained with
- * {@code andThen}, so a stage starts only once every user of the one before has finished: stages
+ * is its own scenario (named like its requests, {@code "check 4000/s"}), chained with {@code
+ * andThen}, so a stage starts only once every virtual user of the one before has finished: stages
  * never overlap, and a stage's numbers are its own.
  *
- * <p>Both servers are reached through their own Gatling HTTP protocol with {@code
- * shareConnections()}: one pool of keep-alive connections for all users, as a backend calling
- * authstore would have, instead of a connection per user. Gatling does not bound that pool: a
- * request that finds every connection busy opens a new one, so when the server falls behind the
- * connections multiply (the summary counts them, and the kernel's listen queue overflows).
+ * <p><b>Arrivals and connections.</b> A stage offers its rate as a schedule of Poisson arrivals
+ * fixed in advance ({@link Stage}), served by a bounded pool: {@link Settings#connections} virtual
+ * users, injected over {@link #CONNECT_RAMP}, each with its own keep-alive connection (Gatling's
+ * default per-user connection pool; a user sends one request at a time, so it holds one
+ * connection). Each virtual user first opens its connection ({@code GET /health/live}, named {@code
+ * "<stage> connect"} in Gatling's report), waits for the schedule to start, then loops: take the
+ * next arrival, wait for its scheduled time, send it, record it. When every virtual user is busy,
+ * the arrivals that fall due wait for the next free one, and that wait is part of the latency
+ * recorded "from schedule" (the arrival's scheduled time to the answer); Gatling's own response
+ * time (request sent to answer) is recorded next to it. The offered rate therefore stays the
+ * schedule's whatever the server does, the connections never exceed the pool, and a measured stage
+ * starts with only its own pool's connections open: when a virtual user ends, Gatling closes its
+ * connections ({@code HttpComponents.onExit} flushes the user's channels).
+ *
+ * <p>Why not Gatling's own tools: with {@code shareConnections()} all users share one pool that
+ * Gatling does not bound (a request that finds no idle connection opens a new one; {@code
+ * maxConnectionsPerHost} only caps a user's concurrent resource fetches), so when the server fell
+ * behind during a warm-up the pool grew to thousands of connections that the measured stage
+ * inherited; and an open model with one request per user (new users per second) needs a new
+ * connection per user without sharing. {@code pace} keeps a per-user schedule but offers no wait
+ * time to record, and {@code throttle} sends late requests without counting the delay.
+ *
+ * <p><b>Timeline of a stage.</b> Its first virtual user arrives (the stage before has ended) and
+ * asks whether the stage runs; if it does, its schedule starts {@link #CONNECT_RAMP} + {@link
+ * Settings#gap} later, an idle gap in which the connections are opened and the server settles after
+ * the stage before. The CPU window ({@link MachineMeter}) opens at the schedule's start and closes
+ * when the stage's last virtual user leaves: its "connections open at start" are the stage's own
+ * pool, its "at end" what is left for the next stage once the stage's users have gone; the
+ * connections open when the schedule ran out are counted too. A stage the run does not drive costs
+ * only the connect ramp.
  *
  * <p>Thread-safe where Gatling calls it.
  */
@@ -56,10 +82,78 @@ final class LoadRun {
   /** Maxima per route label, written by {@link MaxRateSimulation}, read by the steady run. */
   static final String MAXIMA_FILE = "http-max-rates.properties";
 
+  /** A stage's virtual users arrive, and open their connections, over this time. */
+  static final Duration CONNECT_RAMP = Duration.ofSeconds(1);
+
+  /**
+   * Gatling's pauses are whole milliseconds: a virtual user wakes this much before an arrival's
+   * time, so that a late timer does not count as waiting. A request sent early is timed from when
+   * it was sent.
+   */
+  private static final long TIMER_SLACK_NANOS = 1_000_000L;
+
   private static final String TRUE_BODY = "{\"revoked\":true}";
   private static final String FALSE_BODY = "{\"revoked\":false}";
 
+  // Session attributes of a virtual user.
+  private static final String SCHEDULED = "arrival.scheduled";
+  private static final String TAKEN = "arrival.taken";
+  private static final String SENT = "arrival.sent";
+  private static final String FIRST_ANSWER = "arrival.firstAnswer";
+  private static final String[] PER_ARRIVAL = {
+    "rt.live", "rt.check", "rt.issue", "rt.validate", "token", FIRST_ANSWER
+  };
+
+  /**
+   * How stages are driven. Read by the simulations from system properties ({@link
+   * #fromProperties}).
+   *
+   * @param connections virtual users, hence keep-alive connections, per stage ({@code
+   *     -Dload.connections}, default 128)
+   * @param gap idle time before each stage's schedule, after its connections are opened ({@code
+   *     -Dload.gapSeconds}, default 2, at most 8: the open connections must not reach Gatling's
+   *     idle timeout)
+   * @param maxLag a warm-up stops when it falls this far behind its schedule ({@code
+   *     -Dload.maxLagMillis}, default 500)
+   */
+  record Settings(int connections, Duration gap, Duration maxLag) {
+    private static final Duration MAX_GAP = Duration.ofSeconds(8);
+
+    Settings {
+      // The pool opened before the gap must outlive it: Gatling closes a connection idle for
+      // gatling.http.pooledConnectionIdleTimeout (10 s, src/test/resources/gatling.conf).
+      if (connections < 1
+          || gap.isNegative()
+          || gap.compareTo(MAX_GAP) > 0
+          || maxLag.isNegative()) {
+        throw new IllegalArgumentException(
+            "load.connections >= 1, 0 <= load.gapSeconds <= "
+                + MAX_GAP.toSeconds()
+                + ", load.maxLagMillis >= 0");
+      }
+    }
+
+    static Settings fromProperties() {
+      return new Settings(
+          Integer.getInteger("load.connections", 128),
+          Duration.ofSeconds(Integer.getInteger("load.gapSeconds", 2)),
+          Duration.ofMillis(Integer.getInteger("load.maxLagMillis", 500)));
+    }
+
+    String describe() {
+      return String.format(
+          Locale.ROOT,
+          "%d virtual users per stage, each on its own keep-alive connection, serving Poisson"
+              + " arrivals scheduled in advance; %d s idle before each stage; a warm-up stops %d ms"
+              + " behind its schedule",
+          connections,
+          gap.toSeconds(),
+          maxLag.toMillis());
+    }
+  }
+
   private final LoadTarget target;
+  private final Settings settings;
   private final List<Stage> stages = new ArrayList<>();
   private final Predicate<Stage> shouldRun;
   private final HttpProtocolBuilder memoryHttp;
@@ -68,24 +162,36 @@ final class LoadRun {
   private final double loadAverageAtStart = loadAverage();
   private final Map<Stage, Boolean> decisions = new ConcurrentHashMap<>();
   private final MachineMeter meter;
-  private volatile Stage current;
+  private final ScheduledExecutorService meterThread =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "load-meter");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
    * @param target the running servers
-   * @param shouldRun asked once per stage, when its first user arrives (every stage before it has
-   *     finished then); {@code false} makes every user of the stage end without a request
+   * @param shouldRun asked once per stage, when its first virtual user arrives (every stage before
+   *     it has finished then); {@code false} makes every virtual user of the stage end without a
+   *     request
+   * @param settings pool size, idle gap, warm-up lag
    */
-  LoadRun(LoadTarget target, Predicate<Stage> shouldRun) {
+  LoadRun(LoadTarget target, Predicate<Stage> shouldRun, Settings settings) {
     this.target = target;
     this.shouldRun = shouldRun;
+    this.settings = settings;
     this.memoryHttp = protocol(target.memoryBaseUrl());
     this.redisHttp = protocol(target.redisBaseUrl());
     this.meter = new MachineMeter(target.redisPid(), target.memoryPort(), target.redisBackedPort());
   }
 
+  /**
+   * No {@code shareConnections()}: each virtual user keeps its own connection, and the pool is
+   * bounded by the number of virtual users.
+   */
   private static HttpProtocolBuilder protocol(String baseUrl) {
     return http.baseUrl(baseUrl)
-        .shareConnections()
         // Gatling's default warm-up calls gatling.io; load runs talk to loopback only.
         .warmUp(baseUrl + "/health/live")
         .acceptHeader("application/json");
@@ -118,59 +224,79 @@ final class LoadRun {
     return chain;
   }
 
-  /** Total planned time of all stages, without the drain after each. */
+  /** Total planned time of all stages with their connect ramps and gaps, without the drains. */
   Duration plannedDuration() {
-    return stages.stream().map(Stage::duration).reduce(Duration.ZERO, Duration::plus);
+    return stages.stream()
+        .map(s -> s.duration().plus(CONNECT_RAMP).plus(settings.gap()))
+        .reduce(Duration.ZERO, Duration::plus);
   }
 
   private PopulationBuilder populationOf(Stage stage) {
-    ChainBuilder requests =
-        exec(session -> {
-              stage.userStarted();
-              return session;
-            })
+    ChainBuilder arrival =
+        pause(session -> until(session.getLong(SCHEDULED)))
+            .exec(
+                session -> {
+                  long now = System.nanoTime();
+                  stage.arrivalStarted(session.getLong(SCHEDULED), session.getLong(TAKEN), now);
+                  return session.removeAll(PER_ARRIVAL).markAsSucceeded().set(SENT, now);
+                })
             .exec(requests(stage))
             .exec(
                 session -> {
-                  recordLatencies(stage, session);
-                  stage.userEnded(session.isFailed());
+                  long now = System.nanoTime();
+                  recordLatencies(stage, session, now);
+                  stage.arrivalEnded(session.isFailed(), now);
+                  return next(stage, session, now);
+                });
+    ChainBuilder driven =
+        exec(http(stage.name() + " connect").get("/health/live").check(status().is(200)))
+            .exec(
+                session -> {
+                  if (session.isFailed()) {
+                    stage.connectFailed();
+                  }
+                  return session.markAsSucceeded();
+                })
+            .pause(session -> until(stage.scheduleStart()))
+            .exec(session -> next(stage, session, System.nanoTime()))
+            .asLongAs(session -> session.getLong(SCHEDULED) != Stage.DONE)
+            .on(arrival)
+            .exec(
+                session -> {
+                  left(stage);
                   return session;
                 });
     return scenario(stage.name())
-        .exec(
-            session -> {
-              arrived(stage);
-              return session;
-            })
         .doIfOrElse(session -> decide(stage))
-        .then(requests)
+        .then(driven)
         .orElse(
             exec(
                 session -> {
                   stage.userSkipped();
                   return session;
                 }))
-        .injectOpen(injection(stage))
+        .injectOpen(rampUsers(settings.connections()).during(CONNECT_RAMP))
         .protocols(stage.route() == Route.TICKETS ? redisHttp : memoryHttp);
   }
 
   /**
-   * Measured stages: a constant rate. Warm-ups: a ramp from 5% of the rate over two thirds of the
-   * time, then the rate. Gatling's shared pool starts empty and opens a connection whenever every
-   * one is busy; a cold start at thousands per second opens them faster than the server's listen
-   * queue (50) takes them, and the kernel drops the rest.
+   * Gives a free virtual user the stage's next arrival; the first to find the schedule ended counts
+   * the connections open then (on the meter's thread).
    */
-  private static OpenInjectionStep[] injection(Stage stage) {
-    if (stage.kind() != Stage.Kind.WARM_UP) {
-      return new OpenInjectionStep[] {
-        constantUsersPerSec(stage.rate()).during(stage.duration()).randomized()
-      };
+  private Session next(Stage stage, Session session, long now) {
+    long arrival = stage.nextArrival(now);
+    if (arrival == Stage.DONE && stage.claimScheduleEnd()) {
+      meterThread.execute(() -> stage.scheduleEnded(meter.connections()));
     }
-    Duration ramp = stage.duration().multipliedBy(2).dividedBy(3);
-    return new OpenInjectionStep[] {
-      rampUsersPerSec(stage.rate() / 20).to(stage.rate()).during(ramp).randomized(),
-      constantUsersPerSec(stage.rate()).during(stage.duration().minus(ramp)).randomized()
-    };
+    return session.set(SCHEDULED, arrival).set(TAKEN, now);
+  }
+
+  /** The pause until shortly before a {@link System#nanoTime} instant (none if it has passed). */
+  private static Duration until(long instant) {
+    if (instant == Stage.DONE) {
+      return Duration.ZERO;
+    }
+    return Duration.ofNanos(Math.max(0, instant - System.nanoTime() - TIMER_SLACK_NANOS));
   }
 
   private ChainBuilder requests(Stage stage) {
@@ -209,6 +335,7 @@ final class LoadRun {
                           responseTimeInMillis().saveAs("rt.issue"),
                           status().is(201),
                           jmesPath("token").saveAs("token")))
+              .exec(session -> session.set(FIRST_ANSWER, System.nanoTime()))
               .exec(
                   doIf(session -> !session.isFailed())
                       .then(
@@ -225,13 +352,23 @@ final class LoadRun {
     };
   }
 
-  private static void recordLatencies(Stage stage, Session session) {
+  /**
+   * Gatling's response time of each request, and the first request's time from the arrival's
+   * schedule (or from when it was sent, if that was earlier) to its answer.
+   */
+  private static void recordLatencies(Stage stage, Session session, long now) {
     for (String request : List.of("live", "check", "issue", "validate")) {
       Long millis = session.getLongWrapper("rt." + request);
       if (millis != null) {
         stage.record(request, millis);
       }
     }
+    String first = stage.route() == Route.TICKETS ? "issue" : stage.route().label();
+    Long firstAnswer = session.getLongWrapper(FIRST_ANSWER);
+    long answered = firstAnswer != null ? firstAnswer : now;
+    long from = Math.min(session.getLong(SCHEDULED), session.getLong(SENT));
+    // Rounded to the nearest millisecond; Gatling's own times are differences of whole ones.
+    stage.record(first + " from schedule", (answered - from + 500_000) / 1_000_000);
   }
 
   /** Half the checks name a revoked jti, half a fresh UUID; the expected answer goes along. */
@@ -266,32 +403,48 @@ final class LoadRun {
     };
   }
 
+  /**
+   * Asked by every virtual user of a stage as it arrives; the first one's question decides, and
+   * fixes the stage's schedule and the opening of its CPU window.
+   */
   private boolean decide(Stage stage) {
-    return decisions.computeIfAbsent(stage, shouldRun::test);
+    return decisions.computeIfAbsent(
+        stage,
+        s -> {
+          boolean run = shouldRun.test(s);
+          if (run) {
+            Duration lead = CONNECT_RAMP.plus(settings.gap());
+            s.schedule(
+                System.nanoTime() + lead.toNanos(), settings.connections(), settings.maxLag());
+            meterThread.schedule(
+                () -> s.cpuStart(meter.snapshot()), lead.toNanos(), TimeUnit.NANOSECONDS);
+          }
+          return run;
+        });
   }
 
-  /** The first user of a stage closes the CPU window of the stage before and opens its own. */
-  private void arrived(Stage stage) {
-    if (current == stage) {
-      return;
-    }
-    synchronized (this) {
-      if (current == stage) {
-        return;
-      }
-      MachineMeter.Snapshot now = meter.snapshot();
-      if (current != null) {
-        current.cpuEnd(now);
-      }
-      stage.cpuStart(now);
-      current = stage;
+  /** The stage's last virtual user to leave closes its CPU window (on the meter's thread). */
+  private void left(Stage stage) {
+    if (stage.userLeft()) {
+      meterThread.execute(() -> stage.cpuEnd(meter.snapshot()));
     }
   }
 
-  /** Closes the last stage's CPU window; call once every stage has ended. */
-  synchronized void finished() {
-    if (current != null) {
-      current.cpuEnd(meter.snapshot());
+  /** Closes any CPU window still open (a run cut short); call once every stage has ended. */
+  void finished() {
+    meterThread.shutdown();
+    try {
+      if (!meterThread.awaitTermination(10, TimeUnit.SECONDS)) {
+        meterThread.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    MachineMeter.Snapshot now = meter.snapshot();
+    for (Stage stage : stages) {
+      if (stage.cpuOpen()) {
+        stage.cpuEnd(now);
+      }
     }
   }
 
@@ -323,8 +476,11 @@ final class LoadRun {
             + LoadTarget.REVOKED
             + String.format(
                 Locale.ROOT, " revoked jtis (loaded over HTTP in %.1f s)", target.loadSeconds())
-            + "; rate limits off; open model, Poisson arrivals, shared keep-alive"
-            + " connections; connections open = [in-memory server, Redis-backed server]\n\n");
+            + "; rate limits off\n"
+            + settings.describe()
+            + "; latency \"from schedule\" runs from an arrival's scheduled time, so it includes"
+            + " any wait for a free connection; connections open = [in-memory server,"
+            + " Redis-backed server]\n\n");
     for (Route route : Route.selected()) {
       List<Stage> ofRoute = stages.stream().filter(s -> s.route() == route).toList();
       if (ofRoute.isEmpty()) {

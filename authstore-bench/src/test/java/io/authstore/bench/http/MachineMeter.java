@@ -84,6 +84,7 @@ final class MachineMeter {
       long gcCount,
       long gcMillis,
       long listenOverflows,
+      int[] connectionsAtStart,
       int[] connectionsAtEnd) {
 
     /** The JVM's CPU not spent in Java threads: GC and JIT compiler threads, mostly. */
@@ -101,7 +102,8 @@ final class MachineMeter {
           Locale.ROOT,
           "cpu (cores) %.2f = server %.2f + generator %.2f + other jvm (gc, jit, ...) %.2f"
               + " + redis %.2f + other processes %.2f; steal %.2f%n"
-              + "    gc %d collections, %d ms; listen queue overflows %d; connections open %s",
+              + "    gc %d collections, %d ms; listen queue overflows %d; connections open %s at"
+              + " start, %s at end",
           machine,
           server,
           generator,
@@ -112,8 +114,14 @@ final class MachineMeter {
           gcCount,
           gcMillis,
           listenOverflows,
+          Arrays.toString(connectionsAtStart),
           Arrays.toString(connectionsAtEnd));
     }
+  }
+
+  /** Established connections to each server port, now (cheaper than a snapshot). */
+  int[] connections() {
+    return establishedTo(serverPorts);
   }
 
   Snapshot snapshot() {
@@ -151,6 +159,7 @@ final class MachineMeter {
         b.gcCount() - a.gcCount(),
         b.gcMillis() - a.gcMillis(),
         b.listenOverflows() - a.listenOverflows(),
+        a.connections(),
         b.connections());
   }
 

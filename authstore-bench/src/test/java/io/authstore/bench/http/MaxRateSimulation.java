@@ -11,20 +11,24 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * Finds the highest rate each route keeps up with: a stepped open-model ramp per route, one route
- * after the other, against servers this simulation starts itself ({@link LoadTarget}).
+ * Finds the highest rate each route keeps up with: stepped rates per route, one route after the
+ * other, against servers this simulation starts itself ({@link LoadTarget}).
  *
- * <p>Per route: a warm-up (a ramp up to the first step's rate), then constant-rate steps. A step is
- * <em>held</em> when every user finished without error and users completed per second of the step's
- * window reached 95% of the offered rate ({@link Stage}). A step that does not hold is run once
- * more at the same rate (the machine is shared: one disturbed step should not end the ramp); when
- * the retry does not hold either, the route stops and its remaining steps send nothing. The route's
- * maximum rate is its highest step held on either try. The summary goes to {@code
- * target/gatling/http-max-rate-<time>.txt}, the maxima to {@code
- * target/gatling/http-max-rates.properties} (read by {@link SteadyLoadSimulation}), Gatling's
- * report to {@code target/gatling/maxratesimulation-<time>/}.
+ * <p>Per route: a warm-up (a ramp up to the first step's rate, never above; it stops early when it
+ * falls behind its schedule or has an error), then constant-rate steps, each after an idle gap.
+ * Every stage offers Poisson arrivals scheduled in advance, served by a bounded pool of virtual
+ * users with one keep-alive connection each ({@link LoadRun}): an overloaded step queues its
+ * arrivals in the client, and the wait counts in its latency "from schedule", instead of opening
+ * connections that later steps inherit. A step is <em>held</em> when every arrival finished without
+ * error and arrivals completed per second of the step's window reached 95% of the offered rate
+ * ({@link Stage}). A step that does not hold is run once more at the same rate (the machine is
+ * shared: one disturbed step should not end the ramp); when the retry does not hold either, the
+ * route stops and its remaining steps send nothing. The route's maximum rate is its highest step
+ * held on either try. The summary goes to {@code target/gatling/http-max-rate-<time>.txt}, the
+ * maxima to {@code target/gatling/http-max-rates.properties} (read by {@link
+ * SteadyLoadSimulation}), Gatling's report to {@code target/gatling/maxratesimulation-<time>/}.
  *
- * <p>Run from the repository root (the server jar must be installed first; about 5 minutes):
+ * <p>Run from the repository root (the server jar must be installed first; about 6 minutes):
  *
  * <pre>
  * ./mvnw -B -q -o install -pl authstore-server -DskipTests
@@ -35,7 +39,12 @@ import java.util.Properties;
  * -Dload.steps.live=6000,10000,...}, {@code -Dload.steps.check=...}, {@code
  * -Dload.steps.tickets=...}; step length with {@code -Dload.stepSeconds=6}, warm-up with {@code
  * -Dload.warmUpSeconds=10}. {@code -Dload.routes=check} ramps only the routes named (the others
- * keep the maxima an earlier run wrote).
+ * keep the maxima an earlier run wrote); one route per run is also one JVM per route.
+ *
+ * <p>The pool and the pacing ({@link LoadRun.Settings}): {@code -Dload.connections=128} virtual
+ * users, hence connections, per stage; {@code -Dload.gapSeconds=2} (at most 8) idle before each
+ * stage, after its connections are opened; {@code -Dload.maxLagMillis=500}, how far a warm-up may
+ * fall behind its schedule before it stops.
  */
 public class MaxRateSimulation extends Simulation {
   private static final List<Double> LIVE_STEPS =
@@ -49,7 +58,8 @@ public class MaxRateSimulation extends Simulation {
           9000.0);
 
   private final LoadTarget target = LoadTarget.start();
-  private final LoadRun run = new LoadRun(target, this::shouldRun);
+  private final LoadRun run =
+      new LoadRun(target, this::shouldRun, LoadRun.Settings.fromProperties());
 
   {
     Duration step = Duration.ofSeconds(Integer.getInteger("load.stepSeconds", 6));
@@ -79,8 +89,8 @@ public class MaxRateSimulation extends Simulation {
 
   /**
    * A step runs unless its route has stopped: two steps in a row did not hold. (Every stage before
-   * this one has finished when this is asked.) A stage that does not run still lasts its time, with
-   * users that send nothing: Gatling's injection is fixed before the run.
+   * this one has finished when this is asked.) A stage that does not run still injects its virtual
+   * users (Gatling's injection is fixed before the run), which end at once without a request.
    */
   private boolean shouldRun(Stage stage) {
     if (stage.kind() == Stage.Kind.WARM_UP) {

@@ -9,9 +9,9 @@ import java.util.stream.Collectors;
  * The routes a load run drives, in the order it drives them, and the server each one is sent to.
  *
  * <p>The order keeps the two routes of the in-memory server apart: a ramp ends by overloading the
- * server, and Gatling's pool then holds thousands of connections, which make later stages on that
- * server slower (more live heap, longer GC pauses). While the Redis-backed server is driven, the
- * in-memory server's connections sit idle and are closed ({@code pooledConnectionIdleTimeout}).
+ * server, which then has garbage and queued work to get rid of before the next route on it. (The
+ * connections no longer carry over: each stage has its own bounded pool, closed when the stage
+ * ends; see {@link LoadRun}.)
  */
 enum Route {
   /** {@code GET /auth/revocations/{jti}} on the in-memory server, half of the jtis revoked. */

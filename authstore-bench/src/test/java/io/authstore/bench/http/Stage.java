@@ -1,31 +1,60 @@
 package io.authstore.bench.http;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One step of a load run: one route offered a constant rate of new users for a fixed time. It
- * counts what came back, in which window of time, and how long each request took (as Gatling
- * measured it, whole milliseconds), so that a run can tell whether the server kept up.
+ * One step of a load run: one route offered a fixed rate of arrivals for a fixed time. It holds the
+ * stage's arrival <em>schedule</em>, counts what came back, in which window of time, and how long
+ * each request took, so that a run can tell whether the server kept up.
  *
- * <p>A user is one revocation check, one {@code /health/live}, or one ticket issue followed by the
- * validation of that ticket (two requests). The stage's <em>window</em> runs from its first user's
- * start to its last user's end; <em>achieved</em> is users completed divided by the window. Users
- * that arrive faster than the server answers queue up, the last ones finish late, the window grows
- * and achieved falls below offered; the same happens when the load generator itself cannot start
- * users on time.
+ * <p>A <em>user</em>, in the summary, is one arrival: one revocation check, one {@code
+ * /health/live}, or one ticket issue followed by the validation of that ticket (two requests). The
+ * arrivals are a Poisson process at the stage's rate (a warm-up ramps the rate, never above it),
+ * fixed in advance of the answers: they are served by a bounded pool of virtual users, each with
+ * one keep-alive connection ({@link LoadRun}). A free virtual user takes the next arrival ({@link
+ * #nextArrival}), waits for its scheduled time and sends it; when every virtual user is busy the
+ * arrivals that fall due wait, in order, for the next one to be free. Every request is timed as
+ * Gatling measures it (request sent to answer); an arrival's first request is also timed <em>from
+ * schedule</em> (the arrival's scheduled time to its answer), which includes the wait for a free
+ * connection and any delay of the load generator in sending, counted apart in the summary: a server
+ * that falls behind cannot hide its queue by slowing the arrivals (no coordinated omission). (A
+ * tickets arrival's validate follows its issue at once on the same connection.)
  *
- * <p>Thread-safe: Gatling calls {@link #userStarted} and {@link #userEnded} from its threads.
+ * <p>The stage's <em>window</em> runs from its first request's start to its last answer;
+ * <em>achieved</em> is users completed divided by the window. Arrivals that come faster than the
+ * server answers queue up, the last ones finish late, the window grows and achieved falls below
+ * offered; the same happens when the load generator itself cannot send on time.
+ *
+ * <p>A stage may stop before its schedule ends: a warm-up when it falls behind its schedule by more
+ * than the run's maximum lag or has an error (it must not overload the server before the stage it
+ * prepares), any stage when it falls behind by more than {@link #GIVE_UP_LAG} (nothing useful is
+ * measured then). A measured stage that stopped has not held.
+ *
+ * <p>Thread-safe: Gatling calls it from its threads.
  */
 final class Stage {
   /** A stage kept its offered rate when achieved ≥ this share of offered, with no error. */
   static final double HELD = 0.95;
+
+  /** What {@link #nextArrival} returns once the schedule has ended or the stage has stopped. */
+  static final long DONE = Long.MIN_VALUE;
+
+  /** A stage of any kind stops when an arrival is taken this late: it is far past keeping up. */
+  static final Duration GIVE_UP_LAG = Duration.ofSeconds(10);
+
+  /** Lateness of at least this much is counted (below it is timer noise). */
+  private static final long LATE_NANOS = 1_000_000L;
 
   /** What a stage is for. */
   enum Kind {
@@ -45,9 +74,26 @@ final class Stage {
   private final LongAdder ok = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final LongAdder skipped = new LongAdder();
+  private final LongAdder waited = new LongAdder();
+  private final AtomicLong maxWaitNanos = new AtomicLong();
+  private final LongAdder sentLate = new LongAdder();
+  private final AtomicLong maxSentLateNanos = new AtomicLong();
+  private final AtomicBoolean scheduleEndClaimed = new AtomicBoolean();
+  private volatile int[] connectionsAtScheduleEnd;
+  private final LongAdder connectFailed = new LongAdder();
+  private final AtomicInteger usersLeft = new AtomicInteger();
   private final Map<String, Latencies> latencies = new ConcurrentHashMap<>();
   private volatile MachineMeter.Snapshot cpuStart;
   private volatile MachineMeter.Snapshot cpuEnd;
+
+  // The schedule, guarded by this.
+  private long scheduleStart = DONE;
+  private long scheduleEnd;
+  private long nextArrival;
+  private long maxLagNanos;
+  private int pool;
+  private boolean done;
+  private String stopReason;
 
   Stage(Route route, Kind kind, double rate, Duration duration) {
     this.route = route;
@@ -64,7 +110,7 @@ final class Stage {
     return kind;
   }
 
-  /** Offered users per second. */
+  /** Offered users per second (a warm-up's rate at the end of its ramp). */
   double rate() {
     return rate;
   }
@@ -84,39 +130,177 @@ final class Stage {
     return firstStart.get() != Long.MAX_VALUE;
   }
 
-  /** Called when a user begins its requests. */
-  void userStarted() {
-    started.increment();
-    long now = System.nanoTime();
-    if (firstStart.get() == Long.MAX_VALUE) {
-      firstStart.compareAndSet(Long.MAX_VALUE, now);
+  /**
+   * Fixes the schedule; called once, when the run decides to drive the stage.
+   *
+   * @param start {@link System#nanoTime} of the schedule's start
+   * @param pool virtual users (connections) that serve the stage
+   * @param maxLag how late a warm-up may fall behind its schedule before it stops
+   */
+  synchronized void schedule(long start, int pool, Duration maxLag) {
+    if (scheduleStart != DONE) {
+      throw new IllegalStateException("scheduled twice: " + name());
+    }
+    this.scheduleStart = start;
+    this.scheduleEnd = start + duration.toNanos();
+    this.pool = pool;
+    this.maxLagNanos = maxLag.toNanos();
+    this.nextArrival = start + gapNanos(0);
+  }
+
+  /** {@link System#nanoTime} of the schedule's start; {@link #DONE} before it is fixed. */
+  synchronized long scheduleStart() {
+    return scheduleStart;
+  }
+
+  /**
+   * The next arrival for a virtual user that is free now: its scheduled time ({@link
+   * System#nanoTime}; may be in the past when the arrivals are queueing), or {@link #DONE}.
+   */
+  synchronized long nextArrival(long now) {
+    if (done || scheduleStart == DONE) {
+      return DONE;
+    }
+    long arrival = nextArrival;
+    if (arrival >= scheduleEnd) {
+      done = true;
+      return DONE;
+    }
+    long lag = now - arrival;
+    if (kind == Kind.WARM_UP && lag > maxLagNanos) {
+      stop(now, String.format(Locale.ROOT, "fell behind its schedule by %d ms", lag / 1_000_000));
+      return DONE;
+    }
+    if (lag > GIVE_UP_LAG.toNanos()) {
+      stop(now, String.format(Locale.ROOT, "gave up %d ms behind its schedule", lag / 1_000_000));
+      return DONE;
+    }
+    nextArrival = arrival + gapNanos(arrival - scheduleStart);
+    return arrival;
+  }
+
+  /** Poisson arrivals: an exponential gap at the rate in force that far into the schedule. */
+  private long gapNanos(long elapsedNanos) {
+    double u = ThreadLocalRandom.current().nextDouble();
+    return Math.max(1, (long) (-Math.log1p(-u) / rateAt(elapsedNanos) * 1e9));
+  }
+
+  /** Measured: the rate. Warm-up: 5% of it rising to all of it over two thirds of the time. */
+  private double rateAt(long elapsedNanos) {
+    if (kind != Kind.WARM_UP) {
+      return rate;
+    }
+    double ramp = duration.toNanos() * 2.0 / 3.0;
+    double share = Math.min(1.0, elapsedNanos / ramp);
+    return rate / 20 + (rate - rate / 20) * share;
+  }
+
+  private void stop(long now, String why) {
+    if (!done) {
+      done = true;
+      stopReason =
+          String.format(
+              Locale.ROOT,
+              "stopped after %.1f s, at %.0f/s: %s",
+              (now - scheduleStart) / 1e9,
+              rateAt(now - scheduleStart),
+              why);
     }
   }
 
-  /** Called when a user has had its last answer. */
-  void userEnded(boolean userFailed) {
-    lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
-    (userFailed ? failed : ok).increment();
+  /** Why the stage stopped before its schedule ended, or {@code null}. */
+  synchronized String stopReason() {
+    return stopReason;
   }
 
-  /** Called for a user of a stage that the run decided not to drive. */
+  /**
+   * Called when a request is sent for an arrival. Both kinds of lateness count in the latency from
+   * schedule; they are told apart only in the summary.
+   *
+   * @param scheduled the arrival's scheduled time
+   * @param taken when a free virtual user took it: later than scheduled when every connection was
+   *     busy at its time (the arrival waited for a free connection)
+   * @param sent now: later than both when the virtual user woke late (the load generator's timers
+   *     or CPU)
+   */
+  void arrivalStarted(long scheduled, long taken, long sent) {
+    started.increment();
+    firstStart.accumulateAndGet(sent, Math::min);
+    long wait = taken - scheduled;
+    if (wait >= LATE_NANOS) {
+      waited.increment();
+    }
+    maxWaitNanos.accumulateAndGet(wait, Math::max);
+    long late = sent - Math.max(scheduled, taken);
+    if (late >= LATE_NANOS) {
+      sentLate.increment();
+    }
+    maxSentLateNanos.accumulateAndGet(late, Math::max);
+  }
+
+  /**
+   * Whether the caller is the first to see the schedule end ({@link #nextArrival} returned {@link
+   * #DONE}); that caller records {@link #scheduleEnded}.
+   */
+  boolean claimScheduleEnd() {
+    return scheduleEndClaimed.compareAndSet(false, true);
+  }
+
+  /** Connections open to each server when the schedule ran out (or the stage stopped). */
+  void scheduleEnded(int[] connections) {
+    connectionsAtScheduleEnd = connections.clone();
+  }
+
+  /** Called when an arrival has had its last answer. */
+  void arrivalEnded(boolean arrivalFailed, long now) {
+    lastEnd.accumulateAndGet(now, Math::max);
+    (arrivalFailed ? failed : ok).increment();
+    if (arrivalFailed && kind == Kind.WARM_UP) {
+      synchronized (this) {
+        stop(now, "a request failed");
+      }
+    }
+  }
+
+  /** Called when a virtual user's first request (which opens its connection) failed. */
+  void connectFailed() {
+    connectFailed.increment();
+  }
+
+  /**
+   * Called when a virtual user leaves the stage.
+   *
+   * @return whether it was the last of the pool
+   */
+  boolean userLeft() {
+    return usersLeft.incrementAndGet() == pool;
+  }
+
+  /** Called for a virtual user of a stage that the run decided not to drive. */
   void userSkipped() {
     skipped.increment();
   }
 
-  /** Records one request's response time, as Gatling measured it. */
+  /** Records one request's time in milliseconds. */
   void record(String request, long millis) {
     latencies.computeIfAbsent(request, r -> new Latencies()).record(millis);
   }
 
   void cpuStart(MachineMeter.Snapshot snapshot) {
-    cpuStart = snapshot;
+    if (cpuStart == null) {
+      cpuStart = snapshot;
+    }
   }
 
   void cpuEnd(MachineMeter.Snapshot snapshot) {
     if (cpuStart != null && cpuEnd == null) {
       cpuEnd = snapshot;
     }
+  }
+
+  /** Whether the CPU window was opened and not yet closed. */
+  boolean cpuOpen() {
+    return cpuStart != null && cpuEnd == null;
   }
 
   long completed() {
@@ -127,7 +311,7 @@ final class Stage {
     return failed.sum();
   }
 
-  /** Seconds from the first user's start to the last user's end. */
+  /** Seconds from the first request's start to the last answer. */
   double windowSeconds() {
     return hasStarted() && lastEnd.get() != Long.MIN_VALUE
         ? (lastEnd.get() - firstStart.get()) / 1e9
@@ -140,15 +324,19 @@ final class Stage {
     return window > 0 ? completed() / window : 0;
   }
 
-  /** Every user started finished without error, at ≥ {@link #HELD} of the offered rate. */
+  /**
+   * Every arrival sent finished without error, at ≥ {@link #HELD} of the offered rate, and the
+   * stage ran its whole schedule.
+   */
   boolean held() {
     return hasStarted()
+        && stopReason() == null
         && failed.sum() == 0
         && completed() == started.sum()
         && achieved() >= HELD * rate;
   }
 
-  /** Per request name: count, p50, p99 and max in milliseconds; insertion order. */
+  /** Per request name: count, p50, p99 and max in milliseconds; sorted by name. */
   Map<String, long[]> latencySummary() {
     Map<String, long[]> out = new LinkedHashMap<>();
     latencies.entrySet().stream()
@@ -170,8 +358,15 @@ final class Stage {
     return cpuStart != null && cpuEnd != null ? MachineMeter.between(cpuStart, cpuEnd) : null;
   }
 
-  /** One line for the run's summary. */
+  /** The summary's entry for the stage. */
   String describe() {
+    String stopped = stopReason();
+    String verdict;
+    if (kind == Kind.WARM_UP) {
+      verdict = "(warm-up: ramp to the rate" + (stopped == null ? ")" : "; " + stopped + ")");
+    } else {
+      verdict = held() ? "held" : "NOT held" + (stopped == null ? "" : " (" + stopped + ")");
+    }
     StringBuilder line =
         new StringBuilder(
             String.format(
@@ -184,9 +379,7 @@ final class Stage {
                 failed.sum(),
                 windowSeconds(),
                 achieved(),
-                kind == Kind.WARM_UP
-                    ? "(warm-up: ramp to the rate)"
-                    : held() ? "held" : "NOT held"));
+                verdict));
     latencySummary()
         .forEach(
             (request, v) ->
@@ -199,6 +392,30 @@ final class Stage {
                         v[1],
                         v[2],
                         v[3])));
+    long sent = started.sum();
+    line.append(String.format(Locale.ROOT, "%n    pool %d connections", pool));
+    int[] atScheduleEnd = connectionsAtScheduleEnd;
+    if (atScheduleEnd != null) {
+      line.append(", ")
+          .append(Arrays.toString(atScheduleEnd))
+          .append(" open when its schedule ran out");
+    }
+    line.append(
+        String.format(
+            Locale.ROOT,
+            "%n    late >= 1 ms: waiting for a free connection %d (%.2f%%, longest %d ms), sent late"
+                + " by the generator %d (%.2f%%, longest %d ms)",
+            waited.sum(),
+            sent > 0 ? 100.0 * waited.sum() / sent : 0.0,
+            Math.max(0, maxWaitNanos.get()) / 1_000_000,
+            sentLate.sum(),
+            sent > 0 ? 100.0 * sentLate.sum() / sent : 0.0,
+            Math.max(0, maxSentLateNanos.get()) / 1_000_000));
+    if (connectFailed.sum() > 0) {
+      line.append(
+          String.format(
+              Locale.ROOT, "; %d connection-opening requests failed", connectFailed.sum()));
+    }
     MachineMeter.Usage cpu = cpu();
     if (cpu != null) {
       line.append("\n    ").append(cpu.describe());
@@ -206,7 +423,7 @@ final class Stage {
     return line.toString();
   }
 
-  /** Response times in whole milliseconds, exact up to 10 s, counted. */
+  /** Times in whole milliseconds, exact up to 10 s, counted. */
   private static final class Latencies {
     private static final int MAX_TRACKED = 10_000;
     private final AtomicLongArray counts = new AtomicLongArray(MAX_TRACKED + 1);
