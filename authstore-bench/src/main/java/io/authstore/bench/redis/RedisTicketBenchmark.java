@@ -19,15 +19,18 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -49,6 +52,13 @@ import org.springframework.session.data.redis.RedisSessionRepository;
  * ./mvnw -q -pl authstore-bench -am package -DskipTests
  * java -jar authstore-bench/target/benchmarks.jar 'RedisTicketBenchmark' -f 2 -wi 3 -w 2s -i 5 -r 3s -t 1
  * java -jar authstore-bench/target/benchmarks.jar 'RedisTicketBenchmark' -f 2 -wi 3 -w 2s -i 5 -r 3s -t 16
+ * </pre>
+ *
+ * <p>Every ticket implementation interleaved in one loop (see {@link #interleaved}), the series
+ * that is robust to the host's drift:
+ *
+ * <pre>
+ * java -jar authstore-bench/target/benchmarks.jar 'RedisTicketBenchmark.interleaved' -t 1 -f 4 -wi 3 -w 2s -i 5 -r 2s
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -194,6 +204,64 @@ public class RedisTicketBenchmark {
     S found = repository.findById(session.getId());
     repository.deleteById(session.getId());
     return found;
+  }
+
+  /**
+   * Time per lifecycle of each implementation, summed over an iteration (all threads): {@link
+   * #interleaved} times every lifecycle and adds it here. JMH reports the sums as {@code
+   * interleaved:<name>Nanos}; their ratios compare the implementations.
+   */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Split {
+    public long floorNanos;
+    public long floorInScriptsNanos;
+    public long authstoreNanos;
+    public long springSessionNanos;
+    public long springSessionIndexedNanos;
+    int turn;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      floorNanos = 0;
+      floorInScriptsNanos = 0;
+      authstoreNanos = 0;
+      springSessionNanos = 0;
+      springSessionIndexedNanos = 0;
+    }
+  }
+
+  /**
+   * One lifecycle of each implementation per invocation, in an order that rotates from one
+   * invocation to the next, each timed on its own. All of them run against their own Redis at the
+   * same moments, under the same JIT, heap and host: this shared VM's speed drifts by more than the
+   * differences being measured between forks run minutes apart, and that drift cancels out of the
+   * ratios of these sums. With several threads, each Redis serves its share of the mixed load.
+   */
+  @Benchmark
+  @OperationsPerInvocation(5)
+  public void interleaved(
+      Authstore a, Floor f, SpringSession spring, Split split, Blackhole blackhole) {
+    int first = split.turn++ % 5;
+    for (int i = 0; i < 5; i++) {
+      int which = (first + i) % 5;
+      long t0 = System.nanoTime();
+      switch (which) {
+        case 0 -> blackhole.consume(ticket_floorSetGetdel(f));
+        case 1 -> blackhole.consume(ticket_floorInScripts(f));
+        case 2 -> blackhole.consume(ticket_authstore(a));
+        case 3 -> blackhole.consume(ticket_springSession(spring));
+        default -> blackhole.consume(ticket_springSessionIndexed(spring));
+      }
+      long took = System.nanoTime() - t0;
+      switch (which) {
+        case 0 -> split.floorNanos += took;
+        case 1 -> split.floorInScriptsNanos += took;
+        case 2 -> split.authstoreNanos += took;
+        case 3 -> split.springSessionNanos += took;
+        default -> split.springSessionIndexedNanos += took;
+      }
+    }
   }
 
   @Benchmark
