@@ -363,7 +363,7 @@ final class LoadRun {
         stage.record(request, millis);
       }
     }
-    String first = stage.route() == Route.TICKETS ? "issue" : stage.route().label();
+    String first = stage.firstRequest();
     Long firstAnswer = session.getLongWrapper(FIRST_ANSWER);
     long answered = firstAnswer != null ? firstAnswer : now;
     long from = Math.min(session.getLong(SCHEDULED), session.getLong(SENT));

@@ -20,13 +20,14 @@ import java.util.Properties;
  * users with one keep-alive connection each ({@link LoadRun}): an overloaded step queues its
  * arrivals in the client, and the wait counts in its latency "from schedule", instead of opening
  * connections that later steps inherit. A step is <em>held</em> when every arrival finished without
- * error and arrivals completed per second of the step's window reached 95% of the offered rate
- * ({@link Stage}). A step that does not hold is run once more at the same rate (the machine is
- * shared: one disturbed step should not end the ramp); when the retry does not hold either, the
- * route stops and its remaining steps send nothing. The route's maximum rate is its highest step
- * held on either try. The summary goes to {@code target/gatling/http-max-rate-<time>.txt}, the
- * maxima to {@code target/gatling/http-max-rates.properties} (read by {@link
- * SteadyLoadSimulation}), Gatling's report to {@code target/gatling/maxratesimulation-<time>/}.
+ * error, arrivals completed per second of the step's window reached 95% of the offered rate, and
+ * the median arrival was answered within 10 ms of its scheduled time, so no backlog built up
+ * ({@link Stage}; {@code -Dload.maxMedianMillis} changes the 10 ms). One step that does not hold
+ * does not end the ramp (the machine is shared: a step can be disturbed); two in a row stop the
+ * route, and its remaining steps send nothing. The route's maximum rate is its highest step held.
+ * The summary goes to {@code target/gatling/http-max-rate-<time>.txt}, the maxima to {@code
+ * target/gatling/http-max-rates.properties} (read by {@link SteadyLoadSimulation}), Gatling's
+ * report to {@code target/gatling/maxratesimulation-<time>/}.
  *
  * <p>Run from the repository root (the server jar must be installed first; about 6 minutes):
  *
