@@ -33,7 +33,7 @@ import java.util.Properties;
  *
  * <pre>
  * ./mvnw -B -q -o install -pl authstore-server -DskipTests
- * ./mvnw -B -o -pl authstore-bench gatling:test -Dgatling.simulationClass=io.authstore.bench.http.MaxRateSimulation
+ * ./mvnw -B -pl authstore-bench gatling:test -Dgatling.simulationClass=io.authstore.bench.http.MaxRateSimulation
  * </pre>
  *
  * <p>Steps (users per second; a tickets user is an issue and a validate) can be changed with {@code

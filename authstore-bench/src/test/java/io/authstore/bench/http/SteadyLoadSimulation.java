@@ -29,8 +29,12 @@ import java.util.Properties;
  * <p>Run from the repository root after {@link MaxRateSimulation} (about 5 minutes):
  *
  * <pre>
- * ./mvnw -B -o -pl authstore-bench gatling:test -Dgatling.simulationClass=io.authstore.bench.http.SteadyLoadSimulation
+ * ./mvnw -B -pl authstore-bench gatling:test -Dgatling.simulationClass=io.authstore.bench.http.SteadyLoadSimulation
  * </pre>
+ *
+ * <p>The series in docs/benchmarks.md adds {@code -Dload.warmUpSeconds=45
+ * -Dload.maxLagMillis=3000}: with the defaults, the first route's warm-up in a cold JVM fell 500 ms
+ * behind after 7 s and stopped, and the measured stage then ran cold.
  *
  * <p>Length: {@code -Dload.seconds=45} measured and {@code -Dload.warmUpSeconds=25} per route;
  * share of the maximum: {@code -Dload.share=0.7}; routes: {@code -Dload.routes=live,check,tickets}.
