@@ -224,6 +224,21 @@ class ServeCommandTest {
     assertThat(outcome.err()).contains(flag + " needs a value");
   }
 
+  /** The next option must not become the value: every later argument would shift by one. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"--redis-password", "--jwt-hmac-secret", "--api-keys"})
+  void secretOption_followedByAnotherOption_isAUsageErrorThatEchoesNoSecret(String flag) {
+    String secret = ApiKeys.generateSecret();
+    String other = flag.equals("--redis-password") ? "--jwt-hmac-secret" : "--redis-password";
+
+    for (String next : List.of(other, other + "=" + secret)) {
+      Outcome outcome = next.contains("=") ? validate(flag, next) : validate(flag, next, secret);
+
+      assertThat(outcome.exitCode()).as(next).isEqualTo(2);
+      assertThat(outcome.err()).as(next).contains(flag + " needs a value").doesNotContain(secret);
+    }
+  }
+
   @Test
   void help_neverShowsTheValueOfASecretOption() {
     String secret = ApiKeys.generateSecret();

@@ -219,7 +219,7 @@ public class RedisTicketBenchmark {
     public long authstoreNanos;
     public long springSessionNanos;
     public long springSessionIndexedNanos;
-    int turn;
+    final int[] order = {0, 1, 2, 3, 4};
 
     @Setup(Level.Iteration)
     public void reset() {
@@ -232,19 +232,29 @@ public class RedisTicketBenchmark {
   }
 
   /**
-   * One lifecycle of each implementation per invocation, in an order that rotates from one
-   * invocation to the next, each timed on its own. All of them run against their own Redis at the
-   * same moments, under the same JIT, heap and host: this shared VM's speed drifts by more than the
-   * differences being measured between forks run minutes apart, and that drift cancels out of the
-   * ratios of these sums. With several threads, each Redis serves its share of the mixed load.
+   * One lifecycle of each implementation per invocation, in a random order drawn anew for every
+   * invocation (so no implementation always follows the same other one, on the same Redis or not),
+   * each timed on its own. All of them run at the same moments, under the same JIT, heap and host:
+   * this shared VM's speed drifts by more than the differences being measured between forks run
+   * minutes apart, and that drift cancels out of the ratios of these sums. The floor and the floor
+   * in scripts share one Redis and connection, the others have their own. With several threads the
+   * comparison is of latencies under one mixed load, in which a slower implementation has more
+   * threads in flight on its own Redis; a fixed concurrency per implementation is what the separate
+   * benchmarks measure.
    */
   @Benchmark
   @OperationsPerInvocation(5)
   public void interleaved(
       Authstore a, Floor f, SpringSession spring, Split split, Blackhole blackhole) {
-    int first = split.turn++ % 5;
-    for (int i = 0; i < 5; i++) {
-      int which = (first + i) % 5;
+    int[] order = split.order;
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
+    }
+    for (int which : order) {
       long t0 = System.nanoTime();
       switch (which) {
         case 0 -> blackhole.consume(ticket_floorSetGetdel(f));

@@ -207,13 +207,22 @@ final class Stage {
   private void stop(long now, String why) {
     if (!done) {
       done = true;
+      // Arrivals already due but never taken are in no latency: say how many (about: the rate
+      // in force times the time they span), so a stopped stage's numbers are not read as whole.
+      long dueUntil = Math.min(now, scheduleEnd);
+      long neverSent =
+          dueUntil > nextArrival
+              ? Math.round(rateAt(now - scheduleStart) * (dueUntil - nextArrival) / 1e9)
+              : 0;
       stopReason =
           String.format(
               Locale.ROOT,
-              "stopped after %.1f s, at %.0f/s: %s",
+              "stopped after %.1f s, at %.0f/s: %s; about %d arrivals already due were never sent"
+                  + " and are in no latency",
               (now - scheduleStart) / 1e9,
               rateAt(now - scheduleStart),
-              why);
+              why,
+              neverSent);
     }
   }
 
@@ -343,6 +352,7 @@ final class Stage {
     return hasStarted()
         && stopReason() == null
         && failed.sum() == 0
+        && connectFailed.sum() == 0
         && completed() == started.sum()
         && achieved() >= HELD * rate
         && fromSchedule != null
