@@ -5,17 +5,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Compares two JMH benchmarks by interleaving their forks: round after round, one fork of the
@@ -25,13 +26,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * JMH run measures every fork of one benchmark, then every fork of the other, and puts that drift
  * into the comparison. The result is the median of the per-round ratios, with all rounds listed.
  *
- * <p>Warm-up, measurement and JVM options come from the benchmarks' own annotations unless given
- * here. Usage:
+ * <p>Every argument other than its own four is a JMH option, parsed by JMH ({@code -p name=value},
+ * {@code -t}, {@code -wi}, {@code -w 2s}, {@code -i}, {@code -r 2s}, {@code -jvmArgsAppend}, ...);
+ * what is not given comes from the benchmarks' own annotations. Usage:
  *
  * <pre>
  * java -cp authstore-bench/target/benchmarks.jar io.authstore.bench.PairedForks \
  *     --baseline 'JwtVerifyBenchmark.verify' --candidate 'JwtVerifyBenchmark.verifyAndCheckRevocation' \
- *     -p alg=HS256 -p storeKind=memory --rounds 6 [-t 1] [-wi 3] [-i 5] [-r 2] [-w 2] \
+ *     -p alg=HS256 -p storeKind=memory --rounds 6 [-t 1] [-wi 3] [-w 2s] [-i 5] [-r 2s] \
  *     [--out authstore-bench/results/paired-jwt-HS256.txt]
  * </pre>
  *
@@ -41,65 +43,55 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class PairedForks {
   private PairedForks() {}
 
-  public static void main(String[] args) throws RunnerException {
-    Map<String, String> params = new LinkedHashMap<>();
+  public static void main(String[] args) throws RunnerException, CommandLineOptionException {
     String baseline = null;
     String candidate = null;
     int rounds = 6;
-    Integer threads = null;
-    Integer warmups = null;
-    Integer iterations = null;
-    Integer iterationSeconds = null;
-    Integer warmupSeconds = null;
     Path out = null;
+    List<String> jmhArgs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      switch (args[i]) {
+      String option = args[i];
+      boolean own = Set.of("--baseline", "--candidate", "--rounds", "--out").contains(option);
+      if (!own) {
+        jmhArgs.add(option);
+        continue;
+      }
+      if (i + 1 == args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      String value = args[++i];
+      switch (option) {
         case "--baseline" -> baseline = value;
         case "--candidate" -> candidate = value;
         case "--rounds" -> rounds = Integer.parseInt(value);
-        case "-t" -> threads = Integer.parseInt(value);
-        case "-wi" -> warmups = Integer.parseInt(value);
-        case "-i" -> iterations = Integer.parseInt(value);
-        case "-r" -> iterationSeconds = Integer.parseInt(value);
-        case "-w" -> warmupSeconds = Integer.parseInt(value);
-        case "--out" -> out = Path.of(value);
-        case "-p" -> {
-          int eq = value.indexOf('=');
-          if (eq < 1) {
-            throw new IllegalArgumentException("-p takes name=value: " + value);
-          }
-          params.put(value.substring(0, eq), value.substring(eq + 1));
-        }
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        default -> out = Path.of(value);
       }
-      i++;
     }
     if (baseline == null || candidate == null || rounds < 1) {
       throw new IllegalArgumentException(
-          "usage: --baseline Class.method --candidate Class.method [-p name=value]... [--rounds N]");
+          "usage: --baseline Class.method --candidate Class.method [--rounds N] [--out FILE]"
+              + " [JMH options: -p name=value, -t, -wi, -w, -i, -r, ...]");
     }
+    // JMH parses its own options; each fork below inherits them and adds its benchmark.
+    Options jmh = new CommandLineOptions(jmhArgs.toArray(String[]::new));
 
     List<double[]> pairs = new ArrayList<>();
     StringBuilder report = new StringBuilder();
     report.append(
         String.format(
             Locale.ROOT,
-            "paired forks: baseline %s, candidate %s, params %s, threads %s, %d rounds%n",
+            "paired forks: baseline %s, candidate %s, JMH options %s, %d rounds%n",
             baseline,
             candidate,
-            params,
-            threads == null ? "(annotation)" : threads,
+            jmhArgs,
             rounds));
     report.append("round  order  baseline  candidate  ratio  unit\n");
     for (int round = 1; round <= rounds; round++) {
       boolean baselineFirst = round % 2 == 1;
       String first = baselineFirst ? baseline : candidate;
       String second = baselineFirst ? candidate : baseline;
-      RunResult a =
-          runOneFork(first, params, threads, warmups, iterations, iterationSeconds, warmupSeconds);
-      RunResult b =
-          runOneFork(second, params, threads, warmups, iterations, iterationSeconds, warmupSeconds);
+      RunResult a = runOneFork(first, jmh);
+      RunResult b = runOneFork(second, jmh);
       double base = (baselineFirst ? a : b).getPrimaryResult().getScore();
       double cand = (baselineFirst ? b : a).getPrimaryResult().getScore();
       String unit = a.getPrimaryResult().getScoreUnit();
@@ -140,21 +132,14 @@ public final class PairedForks {
     }
   }
 
-  private static RunResult runOneFork(
-      String benchmark,
-      Map<String, String> params,
-      Integer threads,
-      Integer warmups,
-      Integer iterations,
-      Integer iterationSeconds,
-      Integer warmupSeconds)
-      throws RunnerException {
+  private static RunResult runOneFork(String benchmark, Options jmh) throws RunnerException {
     int dot = benchmark.lastIndexOf('.');
     if (dot < 1) {
       throw new IllegalArgumentException("expected Class.method: " + benchmark);
     }
     ChainedOptionsBuilder options =
         new OptionsBuilder()
+            .parent(jmh)
             .include(
                 "\\."
                     + Pattern.quote(benchmark.substring(0, dot))
@@ -163,26 +148,13 @@ public final class PairedForks {
                     + "$")
             .forks(1)
             .shouldFailOnError(true);
-    params.forEach(options::param);
-    if (threads != null) {
-      options.threads(threads);
-    }
-    if (warmups != null) {
-      options.warmupIterations(warmups);
-    }
-    if (iterations != null) {
-      options.measurementIterations(iterations);
-    }
-    if (iterationSeconds != null) {
-      options.measurementTime(TimeValue.seconds(iterationSeconds));
-    }
-    if (warmupSeconds != null) {
-      options.warmupTime(TimeValue.seconds(warmupSeconds));
-    }
     var results = new Runner(options.build()).run();
     if (results.size() != 1) {
       throw new IllegalStateException(
-          benchmark + " with " + params + " matched " + results.size() + " benchmarks, not 1");
+          benchmark
+              + " matched "
+              + results.size()
+              + " benchmarks, not 1: give every @Param with -p");
     }
     return results.iterator().next();
   }
