@@ -9,6 +9,9 @@ import io.swagger.v3.oas.models.SpecVersion;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -48,6 +51,17 @@ class OpenApiIT {
   @AfterAll
   static void stop() {
     server.close();
+  }
+
+  @Test
+  void servedDocument_isTheResourceByteForByte_throughJavalinsCopyBuffer() throws IOException {
+    byte[] resource;
+    try (InputStream in = AuthstoreServer.class.getResourceAsStream("openapi.json")) {
+      resource = in.readAllBytes();
+    }
+    // The largest response the server sends: it crosses the per-response copy buffer many times.
+    assertThat(resource.length).isGreaterThan(4 * AuthstoreServer.RESPONSE_COPY_BUFFER_BYTES);
+    assertThat(raw).isEqualTo(new String(resource, StandardCharsets.UTF_8));
   }
 
   @Test
