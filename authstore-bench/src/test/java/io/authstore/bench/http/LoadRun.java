@@ -38,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The stages of one load run, in the order they run, turned into one Gatling population: each stage
@@ -183,7 +184,7 @@ final class LoadRun {
     this.settings = settings;
     this.memoryHttp = protocol(target.memoryBaseUrl());
     this.redisHttp = protocol(target.redisBaseUrl());
-    this.meter = new MachineMeter(target.redisPid(), target.memoryPort(), target.redisBackedPort());
+    this.meter = new MachineMeter(target);
   }
 
   /**
@@ -286,7 +287,7 @@ final class LoadRun {
   private Session next(Stage stage, Session session, long now) {
     long arrival = stage.nextArrival(now);
     if (arrival == Stage.DONE && stage.claimScheduleEnd()) {
-      meterThread.execute(() -> stage.scheduleEnded(meter.connections()));
+      meterThread.execute(metered(stage, () -> stage.scheduleEnded(meter.connections())));
     }
     return session.set(SCHEDULED, arrival).set(TAKEN, now);
   }
@@ -417,7 +418,9 @@ final class LoadRun {
             s.schedule(
                 System.nanoTime() + lead.toNanos(), settings.connections(), settings.maxLag());
             meterThread.schedule(
-                () -> s.cpuStart(meter.snapshot()), lead.toNanos(), TimeUnit.NANOSECONDS);
+                metered(s, () -> s.cpuStart(meter.snapshot())),
+                lead.toNanos(),
+                TimeUnit.NANOSECONDS);
           }
           return run;
         });
@@ -426,8 +429,23 @@ final class LoadRun {
   /** The stage's last virtual user to leave closes its CPU window (on the meter's thread). */
   private void left(Stage stage) {
     if (stage.userLeft()) {
-      meterThread.execute(() -> stage.cpuEnd(meter.snapshot()));
+      meterThread.execute(metered(stage, () -> stage.cpuEnd(meter.snapshot())));
     }
+  }
+
+  /**
+   * A meter task that reports its failure in the stage's summary and on standard error: the meter
+   * thread's executor would otherwise keep the exception in a future nobody reads.
+   */
+  private static Runnable metered(Stage stage, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        stage.meterFailed(e.toString());
+        System.err.println("load meter failed for " + stage.name() + ": " + e);
+      }
+    };
   }
 
   /** Closes any CPU window still open (a run cut short); call once every stage has ended. */
@@ -440,7 +458,16 @@ final class LoadRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    MachineMeter.Snapshot now = meter.snapshot();
+    if (stages.stream().noneMatch(Stage::cpuOpen)) {
+      return;
+    }
+    MachineMeter.Snapshot now;
+    try {
+      now = meter.snapshot();
+    } catch (RuntimeException e) {
+      stages.stream().filter(Stage::cpuOpen).forEach(s -> s.meterFailed(e.toString()));
+      return;
+    }
     for (Stage stage : stages) {
       if (stage.cpuOpen()) {
         stage.cpuEnd(now);
@@ -463,16 +490,17 @@ final class LoadRun {
     out.append(
         String.format(
             Locale.ROOT,
-            "java %s (%s), %d CPUs, max heap %d MiB; load average (1 min) %.2f at start, %.2f at"
-                + " end%n",
+            "java %s (%s), %d CPUs on the machine; load generator's heap %d MiB; load average (1"
+                + " min) %.2f at start, %.2f at end%n",
             System.getProperty("java.version"),
             System.getProperty("java.vm.name"),
-            Runtime.getRuntime().availableProcessors(),
+            machineCpus(),
             Runtime.getRuntime().maxMemory() >> 20,
             loadAverageAtStart,
             loadAverage()));
     out.append(
-        "servers in this JVM on 127.0.0.1; "
+        target.placement()
+            + "; on 127.0.0.1; "
             + LoadTarget.REVOKED
             + String.format(
                 Locale.ROOT, " revoked jtis (loaded over HTTP in %.1f s)", target.loadSeconds())
@@ -499,6 +527,14 @@ final class LoadRun {
       }
     }
     return out.toString();
+  }
+
+  /** CPU per thread name of both JVMs over the whole run, for the summary's end. */
+  String threadsByCpu() {
+    return "\nthreads by CPU (whole run), servers' JVM:\n"
+        + target.serverThreads()
+        + "\nthreads by CPU (whole run), load generator's JVM:\n"
+        + MachineMeter.threadNames();
   }
 
   /** Where the runs write: the module's {@code target/gatling} (set by the POM). */
@@ -536,6 +572,18 @@ final class LoadRun {
 
   static String timestamp() {
     return Instant.now().toString().replaceAll("[:.]", "").substring(0, 15);
+  }
+
+  /**
+   * The machine's CPUs from {@code /proc/cpuinfo}: the JVM's own count shrinks to the pinned CPUs
+   * ({@code -Dload.generatorCpus}).
+   */
+  private static long machineCpus() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("processor")).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static double loadAverage() {

@@ -18,15 +18,17 @@ import java.util.stream.Stream;
 
 /**
  * Where a stage's time went, from snapshots taken at its start and end: CPU of the whole machine
- * ({@code /proc/stat}), of this JVM, of the JVM's threads split into the server's and the load
- * generator's by thread name, and of {@code redis-server} ({@code /proc/<pid>/stat}); the JVM's
- * garbage collections; the kernel's count of connections refused a place in a full listen queue
- * ({@code ListenOverflows}, machine-wide); and the connections open to each server.
+ * ({@code /proc/stat}), of the servers' JVM and of {@code redis-server} ({@code /proc/<pid>/stat}),
+ * of this JVM (the load generator) and of its Gatling threads; the collections of both JVMs; the
+ * kernel's count of connections refused a place in a full listen queue ({@code ListenOverflows},
+ * machine-wide); and the connections open to each server.
  *
- * <p>The JVM's CPU that its named threads do not account for is GC and JIT compiler threads,
- * mostly; the machine's CPU that neither the JVM nor Redis accounts for is other processes.
+ * <p>This JVM's CPU that Gatling's threads do not account for is GC and JIT compiler threads,
+ * mostly (and the simulation's own threads, such as {@code main} and {@code load-meter}); the
+ * machine's CPU that neither JVM nor Redis accounts for is other processes.
  *
- * <p>Linux only. Thread-safe: snapshots are immutable.
+ * <p>Linux only. Thread-safe: a snapshot asks the servers' JVM for its collections ({@link
+ * LoadTarget#serverGc}, serialized there); snapshots are never changed once made.
  */
 final class MachineMeter {
   /** What a JVM thread works for, by its name. */
@@ -46,16 +48,15 @@ final class MachineMeter {
       ManagementFactory.getGarbageCollectorMXBeans();
   private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ = 100 on Linux
 
-  private final long redisPid;
+  private final LoadTarget target;
   private final int[] serverPorts;
 
   /**
-   * @param redisPid the {@code redis-server} whose CPU is counted
-   * @param serverPorts ports whose established connections are counted
+   * @param target the servers' JVM and Redis, whose CPU and collections are counted
    */
-  MachineMeter(long redisPid, int... serverPorts) {
-    this.redisPid = redisPid;
-    this.serverPorts = serverPorts.clone();
+  MachineMeter(LoadTarget target) {
+    this.target = target;
+    this.serverPorts = new int[] {target.memoryPort(), target.redisBackedPort()};
   }
 
   /** Counters at one instant; times in nanoseconds. */
@@ -63,11 +64,12 @@ final class MachineMeter {
       long wallNanos,
       long machineBusy,
       long machineSteal,
-      long jvm,
-      Map<Part, Long> threads,
+      long servers,
       long redis,
-      long gcCount,
-      long gcMillis,
+      long generatorJvm,
+      long gatlingThreads,
+      long[] serverGc,
+      long[] generatorGc,
       long listenOverflows,
       int[] connections) {}
 
@@ -76,43 +78,39 @@ final class MachineMeter {
       double wallSeconds,
       double machine,
       double steal,
-      double jvm,
-      double server,
-      double generator,
-      double otherThreads,
+      double servers,
       double redis,
-      long gcCount,
-      long gcMillis,
+      double generatorJvm,
+      double gatlingThreads,
+      long[] serverGc,
+      long[] generatorGc,
       long listenOverflows,
       int[] connectionsAtStart,
       int[] connectionsAtEnd) {
 
-    /** The JVM's CPU not spent in Java threads: GC and JIT compiler threads, mostly. */
-    double jvmUnnamed() {
-      return Math.max(0, jvm - server - generator - otherThreads);
-    }
-
-    /** Processes other than this JVM and redis-server. */
+    /** Processes other than the two JVMs and redis-server. */
     double otherProcesses() {
-      return Math.max(0, machine - jvm - redis);
+      return Math.max(0, machine - servers - redis - generatorJvm);
     }
 
     String describe() {
       return String.format(
           Locale.ROOT,
-          "cpu (cores) %.2f = server %.2f + generator %.2f + other jvm (gc, jit, ...) %.2f"
-              + " + redis %.2f + other processes %.2f; steal %.2f%n"
-              + "    gc %d collections, %d ms; listen queue overflows %d; connections open %s at"
-              + " start, %s at end",
+          "cpu (cores) %.2f = servers' jvm %.2f + redis %.2f + generator's jvm %.2f (gatling"
+              + " threads %.2f) + other processes %.2f; steal %.2f%n"
+              + "    gc servers %d collections, %d ms; generator %d, %d ms; listen queue overflows"
+              + " %d; connections open %s at start, %s at end",
           machine,
-          server,
-          generator,
-          jvmUnnamed() + otherThreads,
+          servers,
           redis,
+          generatorJvm,
+          gatlingThreads,
           otherProcesses(),
           steal,
-          gcCount,
-          gcMillis,
+          serverGc[0],
+          serverGc[1],
+          generatorGc[0],
+          generatorGc[1],
           listenOverflows,
           Arrays.toString(connectionsAtStart),
           Arrays.toString(connectionsAtEnd));
@@ -136,11 +134,12 @@ final class MachineMeter {
         System.nanoTime(),
         machine[0] * NANOS_PER_TICK,
         machine[1] * NANOS_PER_TICK,
+        processTicks(target.serversPid()) * NANOS_PER_TICK,
+        processTicks(target.redisPid()) * NANOS_PER_TICK,
         OS.getProcessCpuTime(),
-        threadCpu(),
-        processTicks(redisPid) * NANOS_PER_TICK,
-        gcCount,
-        gcMillis,
+        threadCpu().get(Part.GENERATOR),
+        target.serverGc(),
+        new long[] {gcCount, gcMillis},
         listenOverflows(),
         establishedTo(serverPorts));
   }
@@ -151,16 +150,19 @@ final class MachineMeter {
         wall / 1e9,
         (b.machineBusy() - a.machineBusy()) / wall,
         (b.machineSteal() - a.machineSteal()) / wall,
-        (b.jvm() - a.jvm()) / wall,
-        (b.threads().get(Part.SERVER) - a.threads().get(Part.SERVER)) / wall,
-        (b.threads().get(Part.GENERATOR) - a.threads().get(Part.GENERATOR)) / wall,
-        (b.threads().get(Part.OTHER_THREADS) - a.threads().get(Part.OTHER_THREADS)) / wall,
+        (b.servers() - a.servers()) / wall,
         (b.redis() - a.redis()) / wall,
-        b.gcCount() - a.gcCount(),
-        b.gcMillis() - a.gcMillis(),
+        (b.generatorJvm() - a.generatorJvm()) / wall,
+        (b.gatlingThreads() - a.gatlingThreads()) / wall,
+        minus(b.serverGc(), a.serverGc()),
+        minus(b.generatorGc(), a.generatorGc()),
         b.listenOverflows() - a.listenOverflows(),
         a.connections(),
         b.connections());
+  }
+
+  private static long[] minus(long[] b, long[] a) {
+    return new long[] {b[0] - a[0], b[1] - a[1]};
   }
 
   /** The part a thread belongs to, from the names Jetty, Lettuce, authstore and Gatling use. */

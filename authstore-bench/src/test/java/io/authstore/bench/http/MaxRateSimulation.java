@@ -6,8 +6,10 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -40,7 +42,8 @@ import java.util.Properties;
  * -Dload.steps.live=6000,10000,...}, {@code -Dload.steps.check=...}, {@code
  * -Dload.steps.tickets=...}; step length with {@code -Dload.stepSeconds=6}, warm-up with {@code
  * -Dload.warmUpSeconds=10}. {@code -Dload.routes=check} ramps only the routes named (the others
- * keep the maxima an earlier run wrote); one route per run is also one JVM per route.
+ * keep the maxima an earlier run wrote); one route per run is also a fresh pair of JVMs (load
+ * generator, servers) per route.
  *
  * <p>The pool and the pacing ({@link LoadRun.Settings}): {@code -Dload.connections=128} virtual
  * users, hence connections, per stage; {@code -Dload.gapSeconds=2} (at most 8) idle before each
@@ -58,15 +61,24 @@ public class MaxRateSimulation extends Simulation {
           1000.0, 2000.0, 3000.0, 4000.0, 4500.0, 5000.0, 5500.0, 6000.0, 6500.0, 7000.0, 8000.0,
           9000.0);
 
-  private final LoadTarget target = LoadTarget.start();
-  private final LoadRun run =
-      new LoadRun(target, this::shouldRun, LoadRun.Settings.fromProperties());
+  // Everything that can be refused is read before the servers start (initializers run in order).
+  private final LoadRun.Settings settings = LoadRun.Settings.fromProperties();
+  private final Duration step = Duration.ofSeconds(Integer.getInteger("load.stepSeconds", 6));
+  private final Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 10));
+  private final Map<Route, List<Double>> stepsOf = new EnumMap<>(Route.class);
 
   {
-    Duration step = Duration.ofSeconds(Integer.getInteger("load.stepSeconds", 6));
-    Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 10));
     for (Route route : Route.selected()) {
-      List<Double> steps = steps(route);
+      stepsOf.put(route, steps(route));
+    }
+  }
+
+  private final LoadTarget target = LoadTarget.start();
+  private final LoadRun run = new LoadRun(target, this::shouldRun, settings);
+
+  {
+    for (Route route : stepsOf.keySet()) {
+      List<Double> steps = stepsOf.get(route);
       run.add(route, Stage.Kind.WARM_UP, steps.get(0), warmUp);
       for (double rate : steps) {
         run.add(route, Stage.Kind.MEASURED, rate, step);
@@ -129,7 +141,7 @@ public class MaxRateSimulation extends Simulation {
         maxima.setProperty(route.label() + ".from", summaryFile);
         text.append(String.format(Locale.ROOT, "  %-8s %8.0f%n", route.label(), max));
       }
-      text.append("\nthreads by CPU (whole run):\n").append(MachineMeter.threadNames());
+      text.append(run.threadsByCpu());
       LoadRun.write(summaryFile, text.toString());
       StringWriter props = new StringWriter();
       maxima.store(props, "MaxRateSimulation: highest held step per route, users/s");

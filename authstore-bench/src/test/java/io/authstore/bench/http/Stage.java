@@ -94,6 +94,7 @@ final class Stage {
   private final Map<String, Latencies> latencies = new ConcurrentHashMap<>();
   private volatile MachineMeter.Snapshot cpuStart;
   private volatile MachineMeter.Snapshot cpuEnd;
+  private volatile String meterFailure;
 
   // The schedule, guarded by this.
   private long scheduleStart = DONE;
@@ -304,6 +305,13 @@ final class Stage {
     latencies.computeIfAbsent(request, r -> new Latencies()).record(millis);
   }
 
+  /** The meter could not take a snapshot for this stage; the summary says why. */
+  void meterFailed(String reason) {
+    if (meterFailure == null) {
+      meterFailure = reason;
+    }
+  }
+
   void cpuStart(MachineMeter.Snapshot snapshot) {
     if (cpuStart == null) {
       cpuStart = snapshot;
@@ -447,6 +455,8 @@ final class Stage {
     MachineMeter.Usage cpu = cpu();
     if (cpu != null) {
       line.append("\n    ").append(cpu.describe());
+    } else if (meterFailure != null) {
+      line.append("\n    cpu not measured: ").append(meterFailure);
     }
     return line.toString();
   }

@@ -2,7 +2,9 @@ package io.authstore.bench.http;
 
 import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -44,13 +46,14 @@ import java.util.Properties;
  * behind its schedule before it stops.
  */
 public class SteadyLoadSimulation extends Simulation {
-  private final LoadTarget target = LoadTarget.start();
-  private final LoadRun run = new LoadRun(target, stage -> true, LoadRun.Settings.fromProperties());
+  // Everything that can be refused is read before the servers start (initializers run in order).
+  private final LoadRun.Settings settings = LoadRun.Settings.fromProperties();
+  private final Duration measured = Duration.ofSeconds(Integer.getInteger("load.seconds", 45));
+  private final Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 25));
+  private final Map<Route, Double> rateOf = new EnumMap<>(Route.class);
   private final StringBuilder rates = new StringBuilder();
 
   {
-    Duration measured = Duration.ofSeconds(Integer.getInteger("load.seconds", 45));
-    Duration warmUp = Duration.ofSeconds(Integer.getInteger("load.warmUpSeconds", 25));
     double share = Double.parseDouble(System.getProperty("load.share", "0.7"));
     Properties maxima = LoadRun.readMaxima();
     for (Route route : Route.selected()) {
@@ -79,8 +82,17 @@ public class SteadyLoadSimulation extends Simulation {
                 max,
                 maxima.getProperty(route.label() + ".from", "?")));
       }
-      run.add(route, Stage.Kind.WARM_UP, rate, warmUp);
-      run.add(route, Stage.Kind.MEASURED, rate, measured);
+      rateOf.put(route, rate);
+    }
+  }
+
+  private final LoadTarget target = LoadTarget.start();
+  private final LoadRun run = new LoadRun(target, stage -> true, settings);
+
+  {
+    for (Map.Entry<Route, Double> route : rateOf.entrySet()) {
+      run.add(route.getKey(), Stage.Kind.WARM_UP, route.getValue(), warmUp);
+      run.add(route.getKey(), Stage.Kind.MEASURED, route.getValue(), measured);
     }
     setUp(run.population()).maxDuration(run.plannedDuration().multipliedBy(3));
   }
@@ -93,8 +105,7 @@ public class SteadyLoadSimulation extends Simulation {
           run.summary("SteadyLoadSimulation: each route at a constant rate")
               + "\nrates, users/s:\n"
               + rates
-              + "\nthreads by CPU (whole run):\n"
-              + MachineMeter.threadNames();
+              + run.threadsByCpu();
       LoadRun.write("http-steady-" + LoadRun.timestamp() + ".txt", text);
     } finally {
       target.close();
