@@ -45,6 +45,9 @@ import java.util.Properties;
  * keep the maxima an earlier run wrote); one route per run is also a fresh pair of JVMs (load
  * generator, servers) per route.
  *
+ * <p>Placement ({@link LoadTarget}): the servers run in a JVM of their own; {@code
+ * -Dload.serverCpus=0 -Dload.generatorCpus=1} pins it (with its Redis) and this JVM to a CPU each.
+ *
  * <p>The pool and the pacing ({@link LoadRun.Settings}): {@code -Dload.connections=128} virtual
  * users, hence connections, per stage; {@code -Dload.gapSeconds=2} (at most 8) idle before each
  * stage, after its connections are opened; {@code -Dload.maxLagMillis=500}, how far a warm-up may

@@ -40,10 +40,12 @@ import java.util.Properties;
  *
  * <p>Length: {@code -Dload.seconds=45} measured and {@code -Dload.warmUpSeconds=25} per route;
  * share of the maximum: {@code -Dload.share=0.7}; routes: {@code -Dload.routes=live,check,tickets}.
- * The pool and the pacing ({@link LoadRun.Settings}): {@code -Dload.connections=128} virtual users,
- * hence connections, per stage; {@code -Dload.gapSeconds=2} (at most 8) idle before each stage,
- * after its connections are opened; {@code -Dload.maxLagMillis=500}, how far a warm-up may fall
- * behind its schedule before it stops.
+ * Placement ({@link LoadTarget}): the servers run in a JVM of their own; {@code -Dload.serverCpus=0
+ * -Dload.generatorCpus=1} pins it (with its Redis) and this JVM to a CPU each. The pool and the
+ * pacing ({@link LoadRun.Settings}): {@code -Dload.connections=128} virtual users, hence
+ * connections, per stage; {@code -Dload.gapSeconds=2} (at most 8) idle before each stage, after its
+ * connections are opened; {@code -Dload.maxLagMillis=500}, how far a warm-up may fall behind its
+ * schedule before it stops.
  */
 public class SteadyLoadSimulation extends Simulation {
   // Everything that can be refused is read before the servers start (initializers run in order).
