@@ -102,7 +102,15 @@ public class JwtVerifyBenchmark {
   RevocationStore store;
   RedisProcess redis;
   String[] tokens;
-  int next;
+
+  /**
+   * Where a thread is in the token pool: per thread, so that runs with {@code -t} above 1 neither
+   * race on one counter nor break {@link #interleaved}'s alternation.
+   */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int next;
+  }
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -178,13 +186,13 @@ public class JwtVerifyBenchmark {
   }
 
   @Benchmark
-  public Verification verify() {
-    return plain.verify(tokens[next++ & MASK]);
+  public Verification verify(Cursor cursor) {
+    return plain.verify(tokens[cursor.next++ & MASK]);
   }
 
   @Benchmark
-  public Verification verifyAndCheckRevocation() {
-    return checked.verify(tokens[next++ & MASK]);
+  public Verification verifyAndCheckRevocation(Cursor cursor) {
+    return checked.verify(tokens[cursor.next++ & MASK]);
   }
 
   /**
@@ -213,14 +221,14 @@ public class JwtVerifyBenchmark {
    */
   @Benchmark
   @OperationsPerInvocation(2)
-  public void interleaved(Split split, Blackhole blackhole) {
-    boolean plainFirst = (next & 2) == 0;
+  public void interleaved(Cursor cursor, Split split, Blackhole blackhole) {
+    boolean plainFirst = (cursor.next & 2) == 0;
     JwtVerifier first = plainFirst ? plain : checked;
     JwtVerifier second = plainFirst ? checked : plain;
     long t0 = System.nanoTime();
-    blackhole.consume(first.verify(tokens[next++ & MASK]));
+    blackhole.consume(first.verify(tokens[cursor.next++ & MASK]));
     long t1 = System.nanoTime();
-    blackhole.consume(second.verify(tokens[next++ & MASK]));
+    blackhole.consume(second.verify(tokens[cursor.next++ & MASK]));
     long t2 = System.nanoTime();
     split.plainNanos += plainFirst ? t1 - t0 : t2 - t1;
     split.checkedNanos += plainFirst ? t2 - t1 : t1 - t0;
