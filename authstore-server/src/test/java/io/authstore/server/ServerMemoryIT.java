@@ -402,7 +402,13 @@ class ServerMemoryIT {
       assertThat(metric(after, "authstore_tickets_reused_total")).isEqualTo(1.0);
       assertThat(metric(after, "authstore_revocations_total")).isEqualTo(1.0);
       assertThat(metric(after, "authstore_tickets_active")).isEqualTo(1.0);
-      assertThat(after).contains("authstore_http_requests");
+      // One timer per method, route and status, each counting only its own requests.
+      String timer = "authstore_http_requests_seconds_count{method=\"POST\",route=";
+      assertThat(metric(after, timer + "\"/auth/sessions\",status=\"201\"}")).isEqualTo(2.0);
+      assertThat(metric(after, timer + "\"/auth/sessions/validate\",status=\"200\"}"))
+          .isEqualTo(1.0);
+      assertThat(metric(after, timer + "\"/auth/sessions/validate\",status=\"401\"}"))
+          .isEqualTo(1.0);
     }
   }
 
