@@ -77,10 +77,13 @@ public class SteadyLoadSimulation extends Simulation {
         rates.append(
             String.format(
                 Locale.ROOT,
-                "  %-8s %8.0f/s = %.2f x maximum %s/s (%s)%n",
+                "  %-8s %8.0f/s = %.2f x %s %s/s (%s)%n",
                 route.label(),
                 rate,
                 share,
+                Boolean.parseBoolean(maxima.getProperty(route.label() + ".lowerBound"))
+                    ? "a lower bound of the maximum"
+                    : "maximum",
                 max,
                 maxima.getProperty(route.label() + ".from", "?")));
       }
