@@ -12,7 +12,11 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -67,6 +71,7 @@ public class RedisTicketBenchmark {
   private static final Duration TTL = Duration.ofMinutes(30);
   private static final AtomicLong IDS = new AtomicLong();
   private static final String PX_TTL = Long.toString(TTL.toMillis());
+  private static final String MAX_INT = Integer.toString(Integer.MAX_VALUE);
 
   /** authstore's Redis stores on their own Lettuce connection. */
   @State(Scope.Benchmark)
@@ -100,6 +105,46 @@ public class RedisTicketBenchmark {
     }
   }
 
+  /**
+   * authstore's own two Lua scripts, with the keys and arguments {@link
+   * io.authstore.redis.RedisTicketStore} sends, run through raw Lettuce on its async API and a
+   * timed wait, as the store runs them: what is left of the store once its Java side (ticket and
+   * digest, validation, record decoding, metrics listener, client options) is taken away.
+   */
+  @State(Scope.Benchmark)
+  public static class AuthstoreScripts {
+    static final String BASE = "authstore:{tickets}:";
+    RedisProcess redis;
+    RedisClient client;
+    StatefulRedisConnection<String, String> connection;
+    RedisAsyncCommands<String, String> async;
+    String issueScript;
+    String consumeScript;
+
+    @Setup(Level.Trial)
+    public void start() throws IOException {
+      redis = RedisProcess.start();
+      client = RedisClient.create(redis.uri());
+      connection = client.connect();
+      async = connection.async();
+      issueScript = connection.sync().scriptLoad(script("ticket-issue.lua"));
+      consumeScript = connection.sync().scriptLoad(script("ticket-consume.lua"));
+    }
+
+    private static String script(String name) throws IOException {
+      try (InputStream in = RedisBackend.class.getResourceAsStream(name)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      connection.close();
+      client.shutdown();
+      redis.close();
+    }
+  }
+
   /** The floor: raw Lettuce, {@code SET PX} then {@code GETDEL} (or {@code GET}). */
   @State(Scope.Benchmark)
   public static class Floor {
@@ -107,6 +152,7 @@ public class RedisTicketBenchmark {
     RedisClient client;
     StatefulRedisConnection<String, String> connection;
     RedisCommands<String, String> commands;
+    RedisAsyncCommands<String, String> async;
     String setScript;
     String getdelScript;
 
@@ -116,6 +162,7 @@ public class RedisTicketBenchmark {
       client = RedisClient.create(redis.uri());
       connection = client.connect();
       commands = connection.sync();
+      async = connection.async();
       setScript = commands.scriptLoad("return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])");
       getdelScript = commands.scriptLoad("return redis.call('GETDEL', KEYS[1])");
     }
@@ -175,6 +222,62 @@ public class RedisTicketBenchmark {
   }
 
   /**
+   * The floor's two commands through Lettuce's async API and a timed wait, the way the store awaits
+   * its scripts (the sync API above goes through a proxy and its own wait).
+   */
+  @Benchmark
+  public String ticket_floorAsync(Floor s) throws Exception {
+    String key = "ticket:" + randomToken();
+    s.async.set(key, "alice", SetArgs.Builder.px(TTL.toMillis())).get(3, TimeUnit.SECONDS);
+    return s.async.getdel(key).get(3, TimeUnit.SECONDS);
+  }
+
+  /** authstore's two scripts without the store around them (see {@link AuthstoreScripts}). */
+  @Benchmark
+  public String ticket_authstoreScripts(AuthstoreScripts s) throws Exception {
+    String digest = randomToken();
+    String ticketKey = AuthstoreScripts.BASE + "ticket:" + digest;
+    long now = System.currentTimeMillis();
+    Long issued =
+        s.async
+            .<Long>evalsha(
+                s.issueScript,
+                ScriptOutputType.INTEGER,
+                new String[] {
+                  ticketKey,
+                  AuthstoreScripts.BASE + "active",
+                  AuthstoreScripts.BASE + "used",
+                  AuthstoreScripts.BASE + "subject:alice",
+                  AuthstoreScripts.BASE + "totals"
+                },
+                Long.toString(now),
+                Long.toString(now + TTL.toMillis()),
+                MAX_INT,
+                MAX_INT,
+                digest,
+                ";",
+                "alice")
+            .get(3, TimeUnit.SECONDS);
+    if (issued != 0L) {
+      throw new IllegalStateException("issue script refused: " + issued);
+    }
+    return s.async
+        .<String>evalsha(
+            s.consumeScript,
+            ScriptOutputType.VALUE,
+            new String[] {
+              ticketKey,
+              AuthstoreScripts.BASE + "active",
+              AuthstoreScripts.BASE + "used",
+              AuthstoreScripts.BASE + "totals"
+            },
+            Long.toString(System.currentTimeMillis()),
+            digest,
+            AuthstoreScripts.BASE + "subject:")
+        .get(3, TimeUnit.SECONDS);
+  }
+
+  /**
    * The floor's two commands, each inside a one-line Lua script: the cheapest lifecycle a design
    * can have once it keeps counters in the same atomic step as the write, which takes a script. The
    * gap to {@link #ticket_floorSetGetdel} is what running a script costs here.
@@ -215,15 +318,19 @@ public class RedisTicketBenchmark {
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class Split {
     public long floorNanos;
+    public long floorAsyncNanos;
+    public long authstoreScriptsNanos;
     public long floorInScriptsNanos;
     public long authstoreNanos;
     public long springSessionNanos;
     public long springSessionIndexedNanos;
-    final int[] order = {0, 1, 2, 3, 4};
+    final int[] order = {0, 1, 2, 3, 4, 5, 6};
 
     @Setup(Level.Iteration)
     public void reset() {
       floorNanos = 0;
+      floorAsyncNanos = 0;
+      authstoreScriptsNanos = 0;
       floorInScriptsNanos = 0;
       authstoreNanos = 0;
       springSessionNanos = 0;
@@ -236,16 +343,22 @@ public class RedisTicketBenchmark {
    * invocation (so no implementation always follows the same other one, on the same Redis or not),
    * each timed on its own. All of them run at the same moments, under the same JIT, heap and host:
    * this shared VM's speed drifts by more than the differences being measured between forks run
-   * minutes apart, and that drift cancels out of the ratios of these sums. The floor and the floor
-   * in scripts share one Redis and connection, the others have their own. With several threads the
-   * comparison is of latencies under one mixed load, in which a slower implementation has more
-   * threads in flight on its own Redis; a fixed concurrency per implementation is what the separate
-   * benchmarks measure.
+   * minutes apart, and that drift cancels out of the ratios of these sums. The floor, the floor
+   * through the async API and the floor in scripts share one Redis and connection; the others have
+   * their own. With several threads the comparison is of latencies under one mixed load, in which a
+   * slower implementation has more threads in flight on its own Redis; a fixed concurrency per
+   * implementation is what the separate benchmarks measure.
    */
   @Benchmark
-  @OperationsPerInvocation(5)
+  @OperationsPerInvocation(7)
   public void interleaved(
-      Authstore a, Floor f, SpringSession spring, Split split, Blackhole blackhole) {
+      Authstore a,
+      AuthstoreScripts scripts,
+      Floor f,
+      SpringSession spring,
+      Split split,
+      Blackhole blackhole)
+      throws Exception {
     int[] order = split.order;
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int i = order.length - 1; i > 0; i--) {
@@ -261,7 +374,9 @@ public class RedisTicketBenchmark {
         case 1 -> blackhole.consume(ticket_floorInScripts(f));
         case 2 -> blackhole.consume(ticket_authstore(a));
         case 3 -> blackhole.consume(ticket_springSession(spring));
-        default -> blackhole.consume(ticket_springSessionIndexed(spring));
+        case 4 -> blackhole.consume(ticket_springSessionIndexed(spring));
+        case 5 -> blackhole.consume(ticket_floorAsync(f));
+        default -> blackhole.consume(ticket_authstoreScripts(scripts));
       }
       long took = System.nanoTime() - t0;
       switch (which) {
@@ -269,7 +384,9 @@ public class RedisTicketBenchmark {
         case 1 -> split.floorInScriptsNanos += took;
         case 2 -> split.authstoreNanos += took;
         case 3 -> split.springSessionNanos += took;
-        default -> split.springSessionIndexedNanos += took;
+        case 4 -> split.springSessionIndexedNanos += took;
+        case 5 -> split.floorAsyncNanos += took;
+        default -> split.authstoreScriptsNanos += took;
       }
     }
   }
