@@ -26,9 +26,17 @@ import java.util.Objects;
  * Redis replicates asynchronously. Without {@link Builder#waitForReplicas(int, Duration)}, a
  * revocation or a consume acknowledged by a master that fails before replicating is lost by the
  * failover: the revoked token is accepted again, or the consumed ticket can be consumed once more.
- * With it, each revoke and consume waits (one more round trip) until that many replicas have the
- * write, or the timeout passes, in which case the call fails with {@link
- * io.authstore.StoreUnavailableException} although the write may have been applied.
+ * With it, each revoke, consume and revoke of a subject's tickets waits (one more round trip) until
+ * that many replicas have the write, or the timeout passes, in which case the call fails with
+ * {@link io.authstore.StoreUnavailableException} although the write may have been applied (a
+ * retried consume then reports the ticket as reused).
+ *
+ * <p>{@code WAIT} holds up the connection it runs on, and the stores of one backend share one
+ * multiplexed connection: while a {@code WAIT} waits for a replica, every command queued behind it
+ * on that connection waits too, up to the wait timeout for each {@code WAIT} ahead of it. With
+ * replicas that keep up that is a replica's round trip; with one that lags or is gone, concurrent
+ * callers can reach the command timeout. Use it with replicas on a fast link and a wait timeout
+ * well under the command timeout.
  */
 public final class RedisConnectionConfig {
   /** Default connect timeout: 5 seconds. */
@@ -539,9 +547,10 @@ public final class RedisConnectionConfig {
     }
 
     /**
-     * Makes every revoke and consume wait until {@code replicas} replicas have it. Standalone and
-     * Sentinel only: on Cluster, {@link #build()} refuses it. A call then takes at most the command
-     * timeout plus {@code timeout}.
+     * Makes every revoke, consume and revoke of a subject's tickets wait until {@code replicas}
+     * replicas have it. Standalone and Sentinel only: on Cluster, {@link #build()} refuses it. A
+     * call then takes at most the command timeout plus {@code timeout}, when nothing else waits on
+     * the shared connection (see the class Javadoc).
      *
      * @param replicas at least 0; 0 (the default) does not wait
      * @param timeout how long to wait, positive, shorter than the command timeout

@@ -48,6 +48,10 @@ import java.util.Objects;
  *       source of the used count: the one large set, as tombstones live as long as their tickets.
  *   <li>{@code <prefix>{tickets}:subject:<subject>}: sorted set of the subject's active digests by
  *       expiry, for the per-subject cap and {@link #revokeSubject}; consume removes its ticket.
+ *       Expired members stay in it for the one second of slack, as long as their records, and
+ *       {@link #revokeSubject} deletes every member's record: a ticket that has expired by the
+ *       revoking instance's clock but not yet by that of an instance whose clock is behind (by less
+ *       than the slack) is revoked too.
  *   <li>{@code <prefix>{tickets}:totals}: hash of running totals ({@code issued}, {@code consumed},
  *       {@code reused}); the one key without a TTL, of fixed size.
  * </ul>
@@ -55,10 +59,11 @@ import java.util.Objects;
  * The sorted sets carry a TTL of their longest-lived member's remaining life plus between half the
  * slack and the slack: it is pushed out only when a write finds less than that, so a stream of
  * equal TTLs does not rewrite it on every call. Expired members are dropped from all three sets
- * (the issuing subject's) every 64th issue, from the active or a subject's set when its cap seems
- * reached, and from the active and used sets by {@link #stats()} and {@link #purgeExpired()}: the
- * sets stay bounded by the tickets alive plus those that expired since, without any caller running
- * maintenance; counts are taken after dropping, so caps and counts are exact.
+ * (the issuing subject's, once past the slack) every 64th issue, from the active or a subject's set
+ * when its cap seems reached, and from the active and used sets by {@link #stats()} and {@link
+ * #purgeExpired()}: the sets stay bounded by the tickets alive plus those that expired since,
+ * without any caller running maintenance; counts are taken after dropping, so caps and counts are
+ * exact.
  *
  * <h2>The global cap on Cluster</h2>
  *
@@ -71,14 +76,15 @@ import java.util.Objects;
  * <h2>Cost</h2>
  *
  * {@link #issue}, {@link #consume}, {@link #revokeSubject}, {@link #stats()}, {@link
- * #purgeExpired()}: one {@code EVALSHA} each, one round trip; plus {@code WAIT} after consume if
- * configured. A malformed ticket is refused without a round trip. Inside Redis, an issue runs
- * {@code ZCARD} twice, {@code SET PX}, two {@code ZADD} (into the small active and subject sets),
- * two {@code PTTL} and {@code HINCRBY}; plus a {@code ZREMRANGEBYSCORE} and {@code ZCARD} on a set
- * that seems full, a {@code PEXPIRE} on a set when half of its TTL slack is used up, and three
- * {@code ZREMRANGEBYSCORE} every 64th issue. A consume runs {@code GET}, {@code SET KEEPTTL}, two
- * {@code ZREM} (small sets), one {@code ZADD} (the used set), {@code PTTL} and {@code HINCRBY}; a
- * reuse {@code GET} and {@code HINCRBY}; an unknown or expired ticket one {@code GET}.
+ * #purgeExpired()}: one {@code EVALSHA} each, one round trip; plus {@code WAIT} after consume and
+ * {@link #revokeSubject} if configured. A malformed ticket is refused without a round trip. Inside
+ * Redis, an issue runs {@code ZCARD} twice, {@code SET PX}, two {@code ZADD} (into the small active
+ * and subject sets), two {@code PTTL} and {@code HINCRBY}; plus a {@code ZREMRANGEBYSCORE} and
+ * {@code ZCOUNT} on a set that seems full, a {@code PEXPIRE} on a set when half of its TTL slack is
+ * used up, and three {@code ZREMRANGEBYSCORE} every 64th issue. A consume runs {@code GET}, {@code
+ * SET KEEPTTL}, two {@code ZREM} (small sets), one {@code ZADD} (the used set), {@code PTTL} and
+ * {@code HINCRBY}; a reuse {@code GET} and {@code HINCRBY}; an unknown or expired ticket one {@code
+ * GET}.
  *
  * <p>Thread-safe.
  */
@@ -274,6 +280,7 @@ public final class RedisTicketStore implements TicketStore {
             new String[] {subjectPrefix + subject, activeKey},
             Long.toString(clock.millis()),
             ticketPrefix);
+    redis.awaitReplication("revokeSubject");
     return removed.intValue();
   }
 

@@ -10,19 +10,23 @@ local expires = tonumber(ARGV[2])
 -- The active and subject sets hold active tickets only (consume removes them) and are small: at
 -- most a cap plus the tickets that expired unconsumed since the last trim. Expired members are
 -- only counted out when a cap seems reached, so the common path is one ZCARD each.
-local function full(key, cap)
+-- A subject set is also the index revokeSubject deletes by, so its members are kept for the TTL
+-- slack (RedisConnection.TTL_SLACK_MILLIS, 1000 ms) after their expiry, as long as their records
+-- live: an instance whose clock is behind may still consume them. They are not counted.
+local subjectTrim = now - 1000
+local function full(key, cap, trimTo)
   local held = redis.call('ZCARD', key)
   if held < cap then
     return false, held
   end
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-  held = redis.call('ZCARD', key)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', trimTo)
+  held = redis.call('ZCOUNT', key, '(' .. now, '+inf')
   return held >= cap, held
 end
-if (full(KEYS[2], tonumber(ARGV[3]))) then
+if (full(KEYS[2], tonumber(ARGV[3]), now)) then
   return 1
 end
-local subjectFull, held = full(KEYS[4], tonumber(ARGV[4]))
+local subjectFull, held = full(KEYS[4], tonumber(ARGV[4]), subjectTrim)
 if subjectFull then
   return 2
 end
@@ -48,6 +52,6 @@ end
 if redis.call('HINCRBY', KEYS[5], 'issued', 1) % 64 == 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', subjectTrim)
 end
 return 0

@@ -102,12 +102,13 @@ class RedisTicketSetsIT {
   }
 
   @Test
-  void subjectSet_atItsCap_isTrimmedOfExpiredTickets_soItNeverHoldsMoreThanTheCap() {
+  void subjectSet_atItsCap_isTrimmedOfTicketsExpiredPastTheSlack() {
     RedisTicketStore store = store(TicketOptions.builder().clock(clock).maxActivePerSubject(3));
     for (int i = 0; i < 3; i++) {
       store.issue("alice", Map.of(), Duration.ofMinutes(1));
     }
-    clock.advance(Duration.ofMinutes(1));
+    // Within the slack the expired members stay (see the clock-ahead tests below); past it, not.
+    clock.advance(Duration.ofMinutes(1).plusSeconds(1));
 
     store.issue("alice");
 
@@ -131,5 +132,42 @@ class RedisTicketSetsIT {
     assertThat(store.consume(ticket).outcome()).isEqualTo(Outcome.REUSED);
     assertThat(store.stats().totalConsumed()).isEqualTo(1);
     assertThat(store.stats().totalReuseAttempts()).isEqualTo(1);
+  }
+
+  @Test
+  void revokeSubject_byAnInstanceWhoseClockIsAhead_alsoRevokesATicketStillAliveForOneBehind() {
+    MutableClock ahead = MutableClock.create();
+    ahead.set(clock.instant().plusMillis(300));
+    RedisTicketStore store = store(TicketOptions.builder().clock(clock));
+    RedisTicketStore aheadStore = store(TicketOptions.builder().clock(ahead));
+    String ticket = store.issue("alice", Map.of(), Duration.ofMinutes(1)).ticket();
+    // 100 ms before the expiry by the issuer's clock, 200 ms after it by the revoker's.
+    clock.advance(Duration.ofMinutes(1).minusMillis(100));
+    ahead.advance(Duration.ofMinutes(1).minusMillis(100));
+
+    assertThat(aheadStore.revokeSubject("alice")).as("alive by the revoker's clock").isZero();
+
+    assertThat(store.consume(ticket).outcome()).isEqualTo(Outcome.UNKNOWN_OR_EXPIRED);
+    assertThat(size(ALICE)).isZero();
+  }
+
+  @Test
+  void subjectCap_checkedByAnInstanceWhoseClockIsAhead_keepsTheIndexWholeForRevokeSubject() {
+    MutableClock ahead = MutableClock.create();
+    ahead.set(clock.instant().plusMillis(300));
+    RedisTicketStore store = store(TicketOptions.builder().clock(clock).maxActivePerSubject(1));
+    RedisTicketStore aheadStore =
+        store(TicketOptions.builder().clock(ahead).maxActivePerSubject(1));
+    String first = store.issue("alice", Map.of(), Duration.ofMinutes(1)).ticket();
+    clock.advance(Duration.ofMinutes(1).minusMillis(100));
+    ahead.advance(Duration.ofMinutes(1).minusMillis(100));
+
+    // Expired by its clock, so not counted against the cap, but kept in the subject's index.
+    String second = aheadStore.issue("alice").ticket();
+    assertThat(size(ALICE)).isEqualTo(2);
+
+    assertThat(store.revokeSubject("alice")).isEqualTo(2);
+    assertThat(store.consume(first).outcome()).isEqualTo(Outcome.UNKNOWN_OR_EXPIRED);
+    assertThat(store.consume(second).outcome()).isEqualTo(Outcome.UNKNOWN_OR_EXPIRED);
   }
 }

@@ -1,0 +1,100 @@
+package io.authstore.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.authstore.StoreUnavailableException;
+import io.authstore.revocation.RevocationOptions;
+import io.authstore.testkit.Redis;
+import io.authstore.testkit.RedisProcess;
+import io.authstore.ticket.ConsumeResult.Outcome;
+import io.authstore.ticket.TicketOptions;
+import java.time.Duration;
+import java.time.Instant;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link RedisConnectionConfig.Builder#waitForReplicas}: every revoke, consume and revoke of a
+ * subject's tickets waits for the replica, and fails when the replica does not acknowledge in time,
+ * although the master applied the write.
+ */
+class RedisWaitForReplicasIT {
+  private static final Duration WAIT = Duration.ofMillis(300);
+
+  private RedisProcess master;
+  private RedisProcess replica;
+  private RedisTicketStore tickets;
+  private RedisRevocationStore revocations;
+
+  @BeforeEach
+  void start() {
+    master = RedisProcess.start();
+    replica = RedisProcess.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> Redis.call(master.port(), c -> c.info("replication")).contains("state=online"));
+    RedisConnectionConfig config =
+        RedisConnectionConfig.builder()
+            .standalone("127.0.0.1", master.port())
+            .waitForReplicas(1, WAIT)
+            .build();
+    tickets = RedisTicketStore.connect(config, TicketOptions.defaults());
+    revocations = RedisRevocationStore.connect(config, RevocationOptions.defaults());
+  }
+
+  @AfterEach
+  void stop() {
+    replica.resume();
+    tickets.close();
+    revocations.close();
+    replica.close();
+    master.close();
+  }
+
+  private long replicaZcard(String key) {
+    return Redis.call(replica.port(), c -> c.zcard(key));
+  }
+
+  @Test
+  void withAReplicaThatKeepsUp_everyWaitingWriteSucceeds_andTheReplicaHasItWhenTheCallReturns() {
+    String ticket = tickets.issue("alice").ticket();
+    assertThat(tickets.consume(ticket).outcome()).isEqualTo(Outcome.CONSUMED);
+    assertThat(replicaZcard("authstore:{tickets}:used")).isEqualTo(1);
+
+    tickets.issue("bob");
+    assertThat(tickets.revokeSubject("bob")).isEqualTo(1);
+    assertThat(replicaZcard("authstore:{tickets}:subject:bob")).isZero();
+
+    revocations.revoke("iss", "jti-1", Instant.now().plus(Duration.ofMinutes(5)));
+    assertThat(revocations.isRevoked("iss", "jti-1")).isTrue();
+  }
+
+  @Test
+  void withThePausedReplica_eachWaitingWriteFails_afterTheMasterAppliedIt() {
+    String ticket = tickets.issue("alice").ticket();
+    tickets.issue("bob");
+    replica.pause();
+
+    assertThatThrownBy(() -> tickets.consume(ticket))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("0 of 1 replicas");
+    assertThatThrownBy(() -> tickets.revokeSubject("bob"))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("0 of 1 replicas");
+    Instant expires = Instant.now().plus(Duration.ofMinutes(5));
+    assertThatThrownBy(() -> revocations.revoke("iss", "jti-1", expires))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("0 of 1 replicas");
+
+    // The master has every write: a retried consume is a reuse, bob's ticket is gone, the token
+    // revoked.
+    assertThat(tickets.consume(ticket).outcome()).isEqualTo(Outcome.REUSED);
+    long bobOnMaster = Redis.call(master.port(), c -> c.zcard("authstore:{tickets}:subject:bob"));
+    assertThat(bobOnMaster).isZero();
+    assertThat(revocations.isRevoked("iss", "jti-1")).isTrue();
+  }
+}
