@@ -6,6 +6,8 @@ import io.authstore.jwt.JwtVerifier;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -203,6 +205,14 @@ public final class AuthstoreServer implements AutoCloseable {
                                   : "the cap on active tickets of this subject is reached: ")
                               + e.limit()),
                       ctx));
+          // Jetty decodes a request's charset before a route sees it: a name it does not know is a
+          // charset this server does not accept.
+          cfg.routes.exception(
+              UnsupportedCharsetException.class,
+              (e, ctx) -> renderApiError(Http.unsupportedCharset(), ctx));
+          cfg.routes.exception(
+              IllegalCharsetNameException.class,
+              (e, ctx) -> renderApiError(Http.unsupportedCharset(), ctx));
           cfg.routes.exception(
               IllegalArgumentException.class,
               (e, ctx) -> renderApiError(ApiError.badRequest(e.getMessage()), ctx));

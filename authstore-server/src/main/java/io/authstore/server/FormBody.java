@@ -7,7 +7,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -100,23 +99,6 @@ final class FormBody {
   }
 
   private static void requireFormContentType(Context ctx) {
-    String type = ctx.contentType();
-    String[] parts = type == null ? new String[] {""} : type.split(";");
-    if (!parts[0].strip().equalsIgnoreCase(FORM)) {
-      throw ApiError.of(
-          415,
-          "unsupported_media_type",
-          "Content-Type must be "
-              + FORM
-              + (type == null ? "" : ", got " + Http.shorten(parts[0].strip())));
-    }
-    for (int i = 1; i < parts.length; i++) {
-      String p = parts[i].strip().toLowerCase(Locale.ROOT);
-      if (p.startsWith("charset=")
-          && !p.equals("charset=utf-8")
-          && !p.equals("charset=\"utf-8\"")) {
-        throw ApiError.of(415, "unsupported_media_type", "only charset=utf-8 is accepted");
-      }
-    }
+    Http.requireContentType(ctx, FORM);
   }
 }

@@ -42,25 +42,36 @@ final class Http {
   }
 
   static void requireJsonContentType(Context ctx) {
+    requireContentType(ctx, JSON);
+  }
+
+  /**
+   * 415 unless the request's media type is {@code expected} with no charset or UTF-8. A
+   * Content-Type of only parameters ({@code ;}, {@code ;charset=utf-8}) has an empty media type.
+   */
+  static void requireContentType(Context ctx, String expected) {
     String type = ctx.contentType();
-    if (type == null) {
-      throw ApiError.of(415, "unsupported_media_type", "Content-Type must be application/json");
-    }
-    String[] parts = type.split(";");
-    if (!parts[0].strip().equalsIgnoreCase(JSON)) {
+    String[] parts = type == null ? new String[] {""} : type.split(";", -1);
+    String media = parts[0].strip();
+    if (!media.equalsIgnoreCase(expected)) {
       throw ApiError.of(
           415,
           "unsupported_media_type",
-          "Content-Type must be application/json, got " + shorten(parts[0].strip()));
+          "Content-Type must be " + expected + (media.isEmpty() ? "" : ", got " + shorten(media)));
     }
     for (int i = 1; i < parts.length; i++) {
       String p = parts[i].strip().toLowerCase(Locale.ROOT);
       if (p.startsWith("charset=")
           && !p.equals("charset=utf-8")
           && !p.equals("charset=\"utf-8\"")) {
-        throw ApiError.of(415, "unsupported_media_type", "only charset=utf-8 is accepted");
+        throw unsupportedCharset();
       }
     }
+  }
+
+  /** The 415 for any charset but UTF-8. */
+  static ApiError unsupportedCharset() {
+    return ApiError.of(415, "unsupported_media_type", "only charset=utf-8 is accepted");
   }
 
   /**

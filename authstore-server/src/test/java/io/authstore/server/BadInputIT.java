@@ -262,6 +262,60 @@ class BadInputIT {
             "{\"subject\":\"a\"}"));
     t.add(
         raw(
+            "issue: content type of only ';'",
+            415,
+            "unsupported_media_type",
+            "POST",
+            issue,
+            ";",
+            "{\"subject\":\"a\"}"));
+    t.add(
+        raw(
+            "issue: content type ';;'",
+            415,
+            "unsupported_media_type",
+            "POST",
+            issue,
+            ";;",
+            "{\"subject\":\"a\"}"));
+    t.add(
+        raw(
+            "issue: content type of only a charset",
+            415,
+            "unsupported_media_type",
+            "POST",
+            issue,
+            ";charset=utf-8",
+            "{\"subject\":\"a\"}"));
+    t.add(
+        raw(
+            "issue: charset unknown to Java",
+            415,
+            "unsupported_media_type",
+            "POST",
+            issue,
+            "application/json; charset=bogus-xyz",
+            "{\"subject\":\"a\"}"));
+    t.add(
+        raw(
+            "issue: charset name malformed",
+            415,
+            "unsupported_media_type",
+            "POST",
+            issue,
+            "application/json; charset=UTF_8!",
+            "{\"subject\":\"a\"}"));
+    t.add(
+        raw(
+            "issue: charset an empty quote",
+            415,
+            "unsupported_media_type",
+            "POST",
+            issue,
+            "application/json; charset=\"",
+            "{\"subject\":\"a\"}"));
+    t.add(
+        raw(
             "issue: application/json-patch+json",
             415,
             "unsupported_media_type",
