@@ -157,8 +157,12 @@ public final class AuthstoreServer implements AutoCloseable {
               server -> {
                 // Graceful stop: refuse new requests, wait for in-flight ones up to the grace.
                 server.insertHandler(new GracefulHandler());
+                // Requests Jetty refuses itself get the server's JSON error shape too.
+                server.setErrorHandler(new JsonErrorHandler());
                 server.setStopTimeout(config.shutdownGrace().toMillis());
               });
+          cfg.jetty.modifyServletContextHandler(
+              context -> context.setErrorHandler(new JsonErrorHandler()));
           cfg.events.handlerAdded(
               meta -> {
                 if (meta.getHttpMethod() != null && meta.getHttpMethod().isHttpMethod()) {

@@ -314,6 +314,32 @@ class BadInputIT {
             issue,
             "application/json; charset=\"",
             "{\"subject\":\"a\"}"));
+    // Refused by Jetty before any route: the same JSON error shape, on every method.
+    t.add(get("check: a path that is not UTF-8 (%C0%AF)", "/auth/revocations/%C0%AF"));
+    t.add(
+        raw(
+            "revoke a subject's tickets: DELETE on a path that is not UTF-8",
+            400,
+            "invalid_request",
+            "DELETE",
+            "/auth/subjects/%ED%A0%80/sessions",
+            null,
+            null));
+    t.add(
+        raw(
+            "check: a 10,000-character path",
+            414,
+            "uri_too_long",
+            "GET",
+            "/auth/revocations/" + "a".repeat(10_000),
+            null,
+            null));
+    t.add(
+        new Case(
+            "check: a 9,000-byte header",
+            431,
+            "headers_too_large",
+            a -> a.send("GET", "/auth/revocations/x", null, null, "X-Big", "b".repeat(9_000))));
     t.add(
         raw(
             "issue: application/json-patch+json",
