@@ -138,6 +138,42 @@ class BadInputIT {
             400,
             "invalid_json",
             a -> a.sendBytes("POST", issue, JSON, invalidUtf8())));
+    t.add(
+        new Case(
+            "revoke: an overlong UTF-8 '/' (C0 AF) in the jti",
+            400,
+            "invalid_json",
+            a ->
+                a.sendBytes(
+                    "POST",
+                    revoke,
+                    JSON,
+                    bytes(
+                        "{\"jti\":\"",
+                        new byte[] {(byte) 0xC0, (byte) 0xAF},
+                        "\",\"expires_at\":" + inAnHour + "}"))));
+    t.add(
+        new Case(
+            "revoke: a code point past U+10FFFF (F4 90 80 80)",
+            400,
+            "invalid_json",
+            a ->
+                a.sendBytes(
+                    "POST",
+                    revoke,
+                    JSON,
+                    bytes(
+                        "{\"jti\":\"",
+                        new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                        "\",\"expires_at\":" + inAnHour + "}"))));
+    t.add(
+        new Case(
+            "issue: the body in UTF-16 with a byte order mark",
+            400,
+            "invalid_json",
+            a ->
+                a.sendBytes(
+                    "POST", issue, JSON, "{\"subject\":\"a\"}".getBytes(StandardCharsets.UTF_16))));
 
     // Wrong types and missing or unknown fields.
     t.add(json("issue: subject number", 400, "invalid_request", issue, "{\"subject\":42}"));
@@ -712,6 +748,14 @@ class BadInputIT {
 
   private static String nested(int depth) {
     return "[".repeat(depth) + "]".repeat(depth);
+  }
+
+  private static byte[] bytes(String before, byte[] middle, String after) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(middle);
+    out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
   }
 
   private static byte[] invalidUtf8() {
