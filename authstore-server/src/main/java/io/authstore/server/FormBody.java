@@ -1,11 +1,8 @@
 package io.authstore.server;
 
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -39,34 +36,39 @@ final class FormBody {
   static FormBody read(Context ctx, int maxBytes, Set<String> known) {
     byte[] body = Http.readBody(ctx, maxBytes);
     requireFormContentType(ctx);
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(body))
-              .toString();
-    } catch (CharacterCodingException e) {
-      throw ApiError.badRequest("body is not UTF-8");
-    }
+    String text = strictUtf8(body, "body is not UTF-8");
+    return new FormBody(parameters(text, known, "form body"));
+  }
+
+  /**
+   * The parameters of a URL's query string, read by the same rules as a form body.
+   *
+   * @param query the raw query string (still %-encoded), or null for none
+   * @param known the parameters the route reads; others are skipped
+   * @throws ApiError 400 {@code invalid_request} for a malformed escape, bytes that are not UTF-8
+   *     or a known parameter given twice
+   */
+  static FormBody query(String query, Set<String> known) {
+    return new FormBody(query == null ? Map.of() : parameters(query, known, "query"));
+  }
+
+  private static Map<String, String> parameters(String text, Set<String> known, String where) {
     Map<String, String> params = new LinkedHashMap<>();
     for (String pair : text.split("&")) {
       if (pair.isEmpty()) {
         continue;
       }
       int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq), where);
       if (!known.contains(name)) {
         continue;
       }
       if (params.containsKey(name)) {
         throw ApiError.badRequest("parameter '" + name + "' is given more than once");
       }
-      params.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+      params.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1), where));
     }
-    return new FormBody(params);
+    return params;
   }
 
   /**
@@ -90,12 +92,48 @@ final class FormBody {
     return value;
   }
 
-  private static String decode(String text) {
-    try {
-      return URLDecoder.decode(text, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw ApiError.badRequest("malformed %-escape in the form body");
+  /**
+   * Form decoding ({@code +} is a space, {@code %XX} a byte) with the bytes read as strict UTF-8:
+   * {@link URLDecoder} would turn bytes that are not UTF-8 into U+FFFD, so that different inputs
+   * meant the same value.
+   */
+  private static String decode(String text, String where) {
+    if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+      return text;
     }
+    StringBuilder out = new StringBuilder(text.length());
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c != '%') {
+        out.append(c == '+' ? ' ' : c);
+        i++;
+        continue;
+      }
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      while (i < text.length() && text.charAt(i) == '%') {
+        int hi = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+        int lo = hi < 0 ? -1 : Character.digit(text.charAt(i + 2), 16);
+        if (lo < 0) {
+          throw ApiError.badRequest("malformed %-escape in the " + where);
+        }
+        bytes.write(hi * 16 + lo);
+        i += 3;
+      }
+      out.append(
+          strictUtf8(
+              bytes.toByteArray(),
+              "the " + where + " is not UTF-8 once its %-escapes are decoded"));
+    }
+    return out.toString();
+  }
+
+  private static String strictUtf8(byte[] bytes, String refusal) {
+    String text = Http.utf8OrNull(bytes);
+    if (text == null) {
+      throw ApiError.badRequest(refusal);
+    }
+    return text;
   }
 
   private static void requireFormContentType(Context ctx) {

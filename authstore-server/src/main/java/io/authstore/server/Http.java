@@ -3,6 +3,10 @@ package io.authstore.server;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 
@@ -66,6 +70,23 @@ final class Http {
           && !p.equals("charset=\"utf-8\"")) {
         throw unsupportedCharset();
       }
+    }
+  }
+
+  /**
+   * @return the bytes read as strict UTF-8 (no overlong forms, surrogates or code points past
+   *     U+10FFFF), or null if they are not UTF-8
+   */
+  static String utf8OrNull(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
     }
   }
 

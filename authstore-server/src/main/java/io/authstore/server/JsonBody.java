@@ -9,10 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Iterator;
@@ -57,16 +53,8 @@ final class JsonBody {
   static JsonBody parse(byte[] body, Set<String> allowed) {
     // Decoded strictly first: Jackson's own UTF-8 reader takes overlong forms (C0 AF as '/') and
     // detects UTF-16 and UTF-32 by itself, and this API takes UTF-8 only.
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(body))
-              .toString();
-    } catch (CharacterCodingException e) {
+    String text = Http.utf8OrNull(body);
+    if (text == null) {
       throw ApiError.of(400, "invalid_json", "body is not valid UTF-8");
     }
     JsonNode tree;

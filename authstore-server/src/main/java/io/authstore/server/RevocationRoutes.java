@@ -56,11 +56,14 @@ final class RevocationRoutes {
     Http.json(ctx, 200, out);
   }
 
+  private static final Set<String> CHECK_PARAMETERS = Set.of("issuer", "subject", "issued_at");
+
   private void check(Context ctx) {
     String jti = ctx.pathParam("jti");
-    String issuer = orEmpty(ctx.queryParam("issuer"));
-    String subject = ctx.queryParam("subject");
-    String issuedAt = ctx.queryParam("issued_at");
+    FormBody query = FormBody.query(ctx.queryString(), CHECK_PARAMETERS);
+    String issuer = orEmpty(query.optional("issuer"));
+    String subject = query.optional("subject");
+    String issuedAt = query.optional("issued_at");
     boolean revoked;
     if (subject == null && issuedAt == null) {
       revoked = stores.revocations().isRevoked(issuer, jti);

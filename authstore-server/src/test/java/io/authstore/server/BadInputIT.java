@@ -350,6 +350,8 @@ class BadInputIT {
             issue,
             "application/json; charset=\"",
             "{\"subject\":\"a\"}"));
+    t.add(get("check: issuer given twice", "/auth/revocations/j?issuer=a&issuer=b"));
+    t.add(get("check: a query that is not UTF-8 (%C0%AF)", "/auth/revocations/j?issuer=%C0%AF"));
     // Refused by Jetty before any route: the same JSON error shape, on every method.
     t.add(get("check: a path that is not UTF-8 (%C0%AF)", "/auth/revocations/%C0%AF"));
     t.add(
