@@ -11,6 +11,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -20,11 +21,15 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.support.ConnectionPoolSupport;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,17 +65,30 @@ final class RedisConnection implements AutoCloseable {
   private final RedisClusterAsyncCommands<String, String> async;
   private final long timeoutNanos;
 
+  /**
+   * Connections of their own for writes followed by {@code WAIT}, one caller at a time: {@code
+   * WAIT} holds up every command behind it on its connection, so on the shared one a replica that
+   * lags would hold up every caller. Null unless {@link RedisConnectionConfig#waitReplicas()} is
+   * set.
+   */
+  private final GenericObjectPool<StatefulRedisConnection<String, String>> waiting;
+
+  /** At most this many writes wait for replicas at once; more wait for a connection. */
+  static final int MAX_WAITING_WRITES = 16;
+
   private RedisConnection(
       RedisConnectionConfig config,
       ClientResources resources,
       AbstractRedisClient client,
       StatefulConnection<String, String> connection,
-      RedisClusterAsyncCommands<String, String> async) {
+      RedisClusterAsyncCommands<String, String> async,
+      GenericObjectPool<StatefulRedisConnection<String, String>> waiting) {
     this.config = config;
     this.resources = resources;
     this.client = client;
     this.connection = connection;
     this.async = async;
+    this.waiting = waiting;
     // Lettuce cancels a command at the command timeout; the extra margin only guards against a
     // future that is never completed.
     this.timeoutNanos = config.commandTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(200);
@@ -124,7 +142,7 @@ final class RedisConnection implements AutoCloseable {
                           .build())
                   .build());
           StatefulRedisClusterConnection<String, String> c = cluster.connect(StringCodec.UTF8);
-          return new RedisConnection(config, resources, cluster, c, c.async());
+          return new RedisConnection(config, resources, cluster, c, c.async(), null);
         }
         RedisClient standalone = RedisClient.create(resources);
         client = standalone;
@@ -138,7 +156,21 @@ final class RedisConnection implements AutoCloseable {
                 .build());
         StatefulRedisConnection<String, String> c =
             standalone.connect(StringCodec.UTF8, uris.get(0));
-        return new RedisConnection(config, resources, standalone, c, c.async());
+        GenericObjectPool<StatefulRedisConnection<String, String>> waiting = null;
+        if (config.waitReplicas() > 0) {
+          GenericObjectPoolConfig<StatefulRedisConnection<String, String>> pool =
+              new GenericObjectPoolConfig<>();
+          pool.setMaxTotal(MAX_WAITING_WRITES);
+          pool.setMaxIdle(MAX_WAITING_WRITES);
+          pool.setMinIdle(0);
+          pool.setMaxWait(config.commandTimeout());
+          pool.setJmxEnabled(false);
+          RedisURI uri = uris.get(0);
+          waiting =
+              ConnectionPoolSupport.createGenericObjectPool(
+                  () -> standalone.connect(StringCodec.UTF8, uri), pool);
+        }
+        return new RedisConnection(config, resources, standalone, c, c.async(), waiting);
       } catch (RuntimeException e) {
         last = e;
         if (client != null) {
@@ -187,25 +219,72 @@ final class RedisConnection implements AutoCloseable {
 
   /** Runs a script by its digest, sending its text only when the server does not know it yet. */
   <T> T eval(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
+    return eval(async, script, type, keys, args);
+  }
+
+  private <T> T eval(
+      RedisClusterAsyncCommands<String, String> on,
+      LuaScript script,
+      ScriptOutputType type,
+      String[] keys,
+      String... args) {
     try {
-      return await(async.evalsha(script.sha1(), type, keys, args), script.name());
+      return await(on.evalsha(script.sha1(), type, keys, args), script.name());
     } catch (RuntimeException e) {
       if (!RedisFailures.isNoScript(e.getCause()) && !RedisFailures.isNoScript(e)) {
         throw e;
       }
       // A restarted or failed-over server has an empty script cache: EVAL loads it again.
-      return await(async.eval(script.text(), type, keys, args), script.name());
+      return await(on.eval(script.text(), type, keys, args), script.name());
     }
   }
 
-  /** Waits for the configured number of replicas, if any, after a write on this connection. */
-  void awaitReplication(String operation) {
-    if (config.waitReplicas() == 0 || config.topology() == RedisConnectionConfig.Topology.CLUSTER) {
-      return;
+  /**
+   * Runs a write script and then, if {@link RedisConnectionConfig#waitReplicas()} is set and the
+   * result needs it, waits for that many replicas, both on a connection no other caller uses
+   * meanwhile (see {@link #waiting}).
+   *
+   * @param replicate whether this result was a write the replicas must have (a reuse or a refusal
+   *     writes nothing that must survive a failover)
+   * @param operation the name for errors
+   * @throws StoreUnavailableException if Redis fails, or too few replicas acknowledge within the
+   *     wait timeout (the write may then be applied: see {@link RedisConnectionConfig})
+   */
+  <T> T evalAndAwait(
+      LuaScript script,
+      ScriptOutputType type,
+      String[] keys,
+      Predicate<T> replicate,
+      String operation,
+      String... args) {
+    if (waiting == null) {
+      return eval(async, script, type, keys, args);
     }
+    try (StatefulRedisConnection<String, String> own = borrow(operation)) {
+      RedisAsyncCommands<String, String> on = own.async();
+      T result = eval(on, script, type, keys, args);
+      if (replicate.test(result)) {
+        awaitReplication(on, operation);
+      }
+      return result;
+    }
+  }
+
+  private StatefulRedisConnection<String, String> borrow(String operation) {
+    try {
+      return waiting.borrowObject();
+    } catch (RuntimeException e) {
+      throw RedisFailures.translate(e, operation);
+    } catch (Exception e) {
+      throw new StoreUnavailableException(
+          operation + ": no connection for a write that waits for replicas: " + e.getMessage(), e);
+    }
+  }
+
+  private void awaitReplication(RedisClusterAsyncCommands<String, String> on, String operation) {
     long acked =
         await(
-            async.waitForReplication(config.waitReplicas(), config.waitTimeout().toMillis()),
+            on.waitForReplication(config.waitReplicas(), config.waitTimeout().toMillis()),
             operation);
     if (acked < config.waitReplicas()) {
       throw new StoreUnavailableException(
@@ -233,6 +312,9 @@ final class RedisConnection implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (waiting != null) {
+        waiting.close();
+      }
       connection.close();
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

@@ -31,12 +31,11 @@ import java.util.Objects;
  * {@link io.authstore.StoreUnavailableException} although the write may have been applied (a
  * retried consume then reports the ticket as reused).
  *
- * <p>{@code WAIT} holds up the connection it runs on, and the stores of one backend share one
- * multiplexed connection: while a {@code WAIT} waits for a replica, every command queued behind it
- * on that connection waits too, up to the wait timeout for each {@code WAIT} ahead of it. With
- * replicas that keep up that is a replica's round trip; with one that lags or is gone, concurrent
- * callers can reach the command timeout. Use it with replicas on a fast link and a wait timeout
- * well under the command timeout.
+ * <p>{@code WAIT} holds up every command behind it on its connection, so a write that waits, and
+ * its {@code WAIT}, run on a connection of their own, taken from a pool of at most {@value
+ * RedisConnection#MAX_WAITING_WRITES} beside the shared multiplexed one: a replica that lags holds
+ * up only the writes that wait for it, never reads, issues or health checks. More writes waiting at
+ * once than the pool holds wait for a connection, within the command timeout.
  */
 public final class RedisConnectionConfig {
   /** Default connect timeout: 5 seconds. */
@@ -548,9 +547,9 @@ public final class RedisConnectionConfig {
 
     /**
      * Makes every revoke, consume and revoke of a subject's tickets wait until {@code replicas}
-     * replicas have it. Standalone and Sentinel only: on Cluster, {@link #build()} refuses it. A
-     * call then takes at most the command timeout plus {@code timeout}, when nothing else waits on
-     * the shared connection (see the class Javadoc).
+     * replicas have it. Standalone and Sentinel only: on Cluster, {@link #build()} refuses it. Each
+     * such write and its {@code WAIT} run on a pooled connection of their own (see the class
+     * Javadoc); once it has one, a call takes at most {@code timeout} longer than without.
      *
      * @param replicas at least 0; 0 (the default) does not wait
      * @param timeout how long to wait, positive, shorter than the command timeout

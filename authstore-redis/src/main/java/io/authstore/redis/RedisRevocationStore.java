@@ -101,15 +101,16 @@ public final class RedisRevocationStore implements RevocationStore {
     if (exp <= now) {
       return;
     }
-    redis.eval(
+    redis.<Long>evalAndAwait(
         ZADD_MAX,
         ScriptOutputType.INTEGER,
         new String[] {revKeys[shard(member)]},
+        written -> true,
+        "revoke",
         member,
         Long.toString(exp),
         Long.toString(now),
         Long.toString(exp - now + RedisConnection.TTL_SLACK_MILLIS));
-    redis.awaitReplication("revoke");
     listener.revoked();
   }
 
@@ -131,15 +132,16 @@ public final class RedisRevocationStore implements RevocationStore {
     if (nb <= now - maxLifetimeMillis) {
       return;
     }
-    redis.eval(
+    redis.<Long>evalAndAwait(
         ZADD_MAX,
         ScriptOutputType.INTEGER,
         new String[] {subKeys[shard(member)]},
+        written -> true,
+        "revokeSubject",
         member,
         Long.toString(nb),
         Long.toString(now - maxLifetimeMillis),
         Long.toString(nb + maxLifetimeMillis - now + RedisConnection.TTL_SLACK_MILLIS));
-    redis.awaitReplication("revokeSubject");
     listener.subjectRevoked();
   }
 

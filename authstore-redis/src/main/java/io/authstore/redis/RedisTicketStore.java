@@ -208,11 +208,15 @@ public final class RedisTicketStore implements TicketStore {
     }
     byte[] raw = TicketCodec.digest(ticket);
     String digest = B64.encodeToString(raw);
+    // Only a consume writes what a failover must not lose; a reuse or an unknown ticket does not
+    // wait for replicas.
     String record =
-        redis.eval(
+        redis.<String>evalAndAwait(
             CONSUME,
             ScriptOutputType.VALUE,
             new String[] {ticketPrefix + digest, activeKey, usedKey, totalsKey},
+            r -> r != null && !r.isEmpty(),
+            "consume",
             Long.toString(clock.millis()),
             digest,
             subjectPrefix);
@@ -224,7 +228,6 @@ public final class RedisTicketStore implements TicketStore {
       listener.ticketReused(TicketCodec.hexPrefix(raw, HASH_PREFIX_CHARS));
       return ConsumeResult.reused();
     }
-    redis.awaitReplication("consume");
     listener.ticketConsumed();
     return ConsumeResult.consumed(decode(record));
   }
@@ -274,13 +277,14 @@ public final class RedisTicketStore implements TicketStore {
     Arguments.requireText("subject", subject, options.maxSubjectLength());
     checkOpen();
     Long removed =
-        redis.eval(
+        redis.<Long>evalAndAwait(
             REVOKE_SUBJECT,
             ScriptOutputType.INTEGER,
             new String[] {subjectPrefix + subject, activeKey},
+            deleted -> true,
+            "revokeSubject",
             Long.toString(clock.millis()),
             ticketPrefix);
-    redis.awaitReplication("revokeSubject");
     return removed.intValue();
   }
 

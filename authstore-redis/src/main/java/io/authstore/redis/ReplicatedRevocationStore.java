@@ -290,10 +290,12 @@ public final class ReplicatedRevocationStore implements RevocationStore {
   }
 
   private void write(String kind, String set, long key, long score, long dropAtOrBelow, long life) {
-    writer.eval(
+    writer.<String>evalAndAwait(
         WRITE,
         ScriptOutputType.VALUE,
         new String[] {set, logKey, epochKey, seqKey},
+        written -> true,
+        kind.equals("j") ? "revoke" : "revokeSubject",
         kind,
         member(key),
         Long.toString(score),
@@ -301,7 +303,6 @@ public final class ReplicatedRevocationStore implements RevocationStore {
         Long.toString(life + RedisConnection.TTL_SLACK_MILLIS),
         Integer.toString(replication.feedMaxLength()),
         epochCandidate);
-    writer.awaitReplication(kind.equals("j") ? "revoke" : "revokeSubject");
   }
 
   @Override

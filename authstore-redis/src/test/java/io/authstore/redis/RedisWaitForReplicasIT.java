@@ -11,6 +11,11 @@ import io.authstore.ticket.ConsumeResult.Outcome;
 import io.authstore.ticket.TicketOptions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,5 +112,37 @@ class RedisWaitForReplicasIT {
     long bobOnMaster = Redis.call(master.port(), c -> c.zcard("authstore:{tickets}:subject:bob"));
     assertThat(bobOnMaster).isZero();
     assertThat(revocations.isRevoked("iss", "jti-1")).isTrue();
+  }
+
+  @Test
+  void writesWaitingForAPausedReplica_holdUpNothingElse() throws Exception {
+    connect(Duration.ofMillis(1000));
+    List<String> issued = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      issued.add(tickets.issue("alice").ticket());
+    }
+    replica.pause();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      // Four consumes each wait a second for the replica. On one shared connection they would
+      // queue, and anything sent after them would wait four seconds, past the 3 s command timeout.
+      List<Future<?>> waiting = new ArrayList<>();
+      for (String ticket : issued) {
+        waiting.add(pool.submit(() -> tickets.consume(ticket)));
+      }
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> Redis.call(master.port(), c -> c.zcard("authstore:{tickets}:used")) == 4);
+
+      assertThat(tickets.issue("bob").ticket()).isNotEmpty();
+      assertThat(revocations.isRevoked("iss", "jti-1")).isFalse();
+      for (Future<?> f : waiting) {
+        assertThatThrownBy(f::get)
+            .hasCauseInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("0 of 1 replicas");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

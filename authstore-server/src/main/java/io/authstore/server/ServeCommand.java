@@ -157,7 +157,7 @@ final class ServeCommand implements Callable<Integer> {
       names = "--redis-wait-replicas",
       defaultValue = "${env:AUTHSTORE_REDIS_WAIT_REPLICAS:-0}",
       description =
-          "WAIT for this many replicas after each revoke and consume; not on Cluster"
+          "WAIT for this many replicas after each revoke, consume and revoke of a subject's tickets; not on Cluster"
               + " [AUTHSTORE_REDIS_WAIT_REPLICAS]. Default: ${DEFAULT-VALUE}")
   int redisWaitReplicas;
 
