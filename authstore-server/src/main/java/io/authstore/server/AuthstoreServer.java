@@ -11,6 +11,7 @@ import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -135,6 +136,9 @@ public final class AuthstoreServer implements AutoCloseable {
     return v != null ? v : "dev";
   }
 
+  /** Headers that carry credentials, refused when given more than once. */
+  private static final List<String> SINGLE_HEADERS = List.of(Http.API_KEY_HEADER, "Authorization");
+
   private Javalin createApp(ServerConfig config, ApiKeys keys) {
     Guard guard = new Guard(keys, config.rateLimitPerKey(), config.rateLimitPerAddress());
     TicketRoutes tickets = new TicketRoutes(stores, metrics, guard, config.maxBodyBytes());
@@ -175,6 +179,17 @@ public final class AuthstoreServer implements AutoCloseable {
                 ctx.header("X-Content-Type-Options", "nosniff");
                 if (TokenRoutes.isOAuth(ctx.path())) {
                   ctx.header("Pragma", "no-cache"); // RFC 6749 §5.1, for HTTP/1.0 caches
+                }
+                // A credential header given twice is ambiguous (which one was meant, and which
+                // one does a proxy in front see?): refused, not first-wins.
+                for (String header : SINGLE_HEADERS) {
+                  Enumeration<String> values = ctx.req().getHeaders(header);
+                  if (values != null && values.hasMoreElements()) {
+                    values.nextElement();
+                    if (values.hasMoreElements()) {
+                      throw ApiError.badRequest("header " + header + " is given more than once");
+                    }
+                  }
                 }
               });
           cfg.routes.beforeMatched(guard::authorize);

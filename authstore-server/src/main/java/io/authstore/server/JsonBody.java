@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Iterator;
@@ -62,8 +61,6 @@ final class JsonBody {
       tree = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       throw ApiError.of(400, "invalid_json", "body is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw ApiError.of(400, "invalid_json", "body is not valid JSON (or not UTF-8)");
     }
     if (tree == null || tree.isMissingNode()) {
       throw ApiError.of(400, "invalid_json", "body is empty: a JSON object is required");

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -42,13 +41,6 @@ final class JsonErrorHandler extends ErrorHandler {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Http.JSON);
     response.getHeaders().put(new HttpField(HttpHeader.CACHE_CONTROL, "no-store"));
     response.write(true, ByteBuffer.wrap(body(code, message)), callback);
-  }
-
-  @Override
-  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-    fields.put(HttpHeader.CONTENT_TYPE, Http.JSON);
-    fields.put(HttpHeader.CACHE_CONTROL, "no-store");
-    return ByteBuffer.wrap(body(status, reason));
   }
 
   static byte[] body(int status, String message) {

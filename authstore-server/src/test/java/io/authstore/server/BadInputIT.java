@@ -352,6 +352,29 @@ class BadInputIT {
             "{\"subject\":\"a\"}"));
     t.add(get("check: issuer given twice", "/auth/revocations/j?issuer=a&issuer=b"));
     t.add(get("check: a query that is not UTF-8 (%C0%AF)", "/auth/revocations/j?issuer=%C0%AF"));
+    t.add(
+        new Case(
+            "validate: Authorization given twice",
+            400,
+            "invalid_request",
+            a ->
+                a.send(
+                    "POST",
+                    validate,
+                    null,
+                    null,
+                    "Authorization",
+                    "Bearer one",
+                    "Authorization",
+                    "Bearer two")));
+    t.add(
+        new Case(
+            "check: X-API-Key given twice",
+            400,
+            "invalid_request",
+            a ->
+                a.send(
+                    "GET", "/auth/revocations/j", null, null, "X-API-Key", TestServers.ADMIN_KEY)));
     // Refused by Jetty before any route: the same JSON error shape, on every method.
     t.add(get("check: a path that is not UTF-8 (%C0%AF)", "/auth/revocations/%C0%AF"));
     t.add(
