@@ -65,6 +65,15 @@ import java.util.Objects;
  * without any caller running maintenance; counts are taken after dropping, so caps and counts are
  * exact.
  *
+ * <p>Two scripts touch keys they cannot name in {@code KEYS} beforehand: consume removes the ticket
+ * from its subject's set, whose name it reads from the record, and {@link #revokeSubject} deletes
+ * the records it finds in the subject's set. Redis asks scripts to declare every key; these work
+ * because every key shares the {@code {tickets}} slot. While that slot is being moved between
+ * Cluster masters, a key already moved reads as absent to a script still running on the old master:
+ * a consume could then leave its digest in the subject's set (counted against the subject's cap
+ * until its expiry), and a {@link #revokeSubject} could miss tickets. Move that slot while ticket
+ * traffic is stopped.
+ *
  * <h2>The global cap on Cluster</h2>
  *
  * Because every ticket key is in one slot, the issue script counts the active set and adds to it in
