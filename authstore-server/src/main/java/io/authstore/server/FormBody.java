@@ -35,7 +35,7 @@ final class FormBody {
    */
   static FormBody read(Context ctx, int maxBytes, Set<String> known) {
     byte[] body = Http.readBody(ctx, maxBytes);
-    requireFormContentType(ctx);
+    Http.requireContentType(ctx, FORM);
     String text = strictUtf8(body, "body is not UTF-8");
     return new FormBody(parameters(text, known, "form body"));
   }
@@ -134,9 +134,5 @@ final class FormBody {
       throw ApiError.badRequest(refusal);
     }
     return text;
-  }
-
-  private static void requireFormContentType(Context ctx) {
-    Http.requireContentType(ctx, FORM);
   }
 }

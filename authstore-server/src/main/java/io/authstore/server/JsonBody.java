@@ -74,7 +74,11 @@ final class JsonBody {
         throw ApiError.of(
             400,
             "unknown_field",
-            "unknown field '" + shorten(name) + "' (allowed: " + String.join(", ", allowed) + ")");
+            "unknown field '"
+                + Http.shorten(name)
+                + "' (allowed: "
+                + String.join(", ", allowed)
+                + ")");
       }
     }
     return new JsonBody((ObjectNode) tree);
@@ -131,7 +135,8 @@ final class JsonBody {
     for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isTextual()) {
-        throw ApiError.badRequest("'" + field + "." + shorten(e.getKey()) + "' must be a string");
+        throw ApiError.badRequest(
+            "'" + field + "." + Http.shorten(e.getKey()) + "' must be a string");
       }
       map.put(e.getKey(), e.getValue().textValue());
     }
@@ -171,10 +176,6 @@ final class JsonBody {
       throw ApiError.badRequest("'" + field + "' is required");
     }
     return value;
-  }
-
-  private static String shorten(String name) {
-    return name.length() <= 64 ? name : name.substring(0, 64) + "…";
   }
 
   /** Serializes a response value. */

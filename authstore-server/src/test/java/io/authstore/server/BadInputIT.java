@@ -139,33 +139,15 @@ class BadInputIT {
             "invalid_json",
             a -> a.sendBytes("POST", issue, JSON, invalidUtf8())));
     t.add(
-        new Case(
+        revokeWithJtiBytes(
             "revoke: an overlong UTF-8 '/' (C0 AF) in the jti",
-            400,
-            "invalid_json",
-            a ->
-                a.sendBytes(
-                    "POST",
-                    revoke,
-                    JSON,
-                    bytes(
-                        "{\"jti\":\"",
-                        new byte[] {(byte) 0xC0, (byte) 0xAF},
-                        "\",\"expires_at\":" + inAnHour + "}"))));
+            new byte[] {(byte) 0xC0, (byte) 0xAF},
+            inAnHour));
     t.add(
-        new Case(
+        revokeWithJtiBytes(
             "revoke: a code point past U+10FFFF (F4 90 80 80)",
-            400,
-            "invalid_json",
-            a ->
-                a.sendBytes(
-                    "POST",
-                    revoke,
-                    JSON,
-                    bytes(
-                        "{\"jti\":\"",
-                        new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
-                        "\",\"expires_at\":" + inAnHour + "}"))));
+            new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+            inAnHour));
     t.add(
         new Case(
             "issue: the body in UTF-16 with a byte order mark",
@@ -784,11 +766,14 @@ class BadInputIT {
   }
 
   private static byte[] invalidUtf8() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes("{\"subject\":\"".getBytes(StandardCharsets.UTF_8));
-    out.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF});
-    out.writeBytes("\"}".getBytes(StandardCharsets.UTF_8));
-    return out.toByteArray();
+    return bytes("{\"subject\":\"", new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF}, "\"}");
+  }
+
+  /** A revocation whose jti holds raw bytes that are not UTF-8: refused as invalid JSON. */
+  private static Case revokeWithJtiBytes(String name, byte[] jti, long expiresAt) {
+    byte[] body = bytes("{\"jti\":\"", jti, "\",\"expires_at\":" + expiresAt + "}");
+    return new Case(
+        name, 400, "invalid_json", a -> a.sendBytes("POST", "/auth/revocations", JSON, body));
   }
 
   /** A syntactically valid JSON object of the given size. */
