@@ -6,6 +6,7 @@ import io.authstore.jwt.JwtVerifier;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
@@ -278,13 +279,14 @@ public final class AuthstoreServer implements AutoCloseable {
         });
   }
 
-  /** The route template (never the concrete path, which may carry a subject). */
+  /**
+   * The template of the route the request matched (never the concrete path, which may carry a
+   * subject), or {@code unmatched}. Not {@code ctx.endpoint()}: that is whichever handler ran last,
+   * the {@code *} of a before-filter when the guard refused the request.
+   */
   private static String route(Context ctx) {
-    try {
-      return ctx.endpoint().path;
-    } catch (RuntimeException e) {
-      return "unmatched";
-    }
+    Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+    return matched != null ? matched.path : "unmatched";
   }
 
   private static ApiError fromJavalin(int status, String message) {

@@ -42,7 +42,8 @@ final class Guard {
       throw ApiError.of(405, "method_not_allowed", "method not allowed on this route");
     }
     if (roles.isEmpty()) {
-      throw new IllegalStateException("route declares no access: " + ctx.endpoint().path);
+      throw new IllegalStateException(
+          "route declares no access: " + ctx.endpoints().matchedHttpEndpoint().path);
     }
     boolean oauth = roles.contains(Access.OAUTH_CLIENT);
     ApiKeys.Key key = oauth ? oauthClient(ctx) : keys.find(ctx.header(Http.API_KEY_HEADER));

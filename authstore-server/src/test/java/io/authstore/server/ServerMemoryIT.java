@@ -413,6 +413,34 @@ class ServerMemoryIT {
   }
 
   @Test
+  void metrics_refusalsBeforeTheHandler_carryTheirRouteTemplate_unmatchedPathsNone() {
+    try (AuthstoreServer own = AuthstoreServer.start(TestServers.memory().build())) {
+      Api api = new Api(own.port(), TestServers.ADMIN_KEY);
+      api.withKey(null).postJson("/auth/sessions", "{\"subject\":\"a\"}"); // 401, by the guard
+      api.withKey("wrong").delete("/auth/subjects/bob/sessions"); // 401 on a templated route
+      api.send("PUT", "/auth/sessions", null, null); // 405
+      api.get("/no/such/route"); // 404
+
+      String after = api.withKey(null).get("/metrics").body();
+
+      String timer = "authstore_http_requests_seconds_count{method=";
+      assertThat(metric(after, timer + "\"POST\",route=\"/auth/sessions\",status=\"401\"}"))
+          .isEqualTo(1.0);
+      assertThat(
+              metric(
+                  after,
+                  timer + "\"DELETE\",route=\"/auth/subjects/{subject}/sessions\",status=\"401\"}"))
+          .isEqualTo(1.0);
+      assertThat(metric(after, timer + "\"PUT\",route=\"unmatched\",status=\"405\"}"))
+          .isEqualTo(1.0);
+      assertThat(metric(after, timer + "\"GET\",route=\"unmatched\",status=\"404\"}"))
+          .isEqualTo(1.0);
+      // Never a concrete path, never the before-filter's "*".
+      assertThat(after).doesNotContain("route=\"*\"").doesNotContain("/subjects/bob");
+    }
+  }
+
+  @Test
   void errors_tooCarryNoStore() {
     Api.Response r = admin.get("/no/such/route");
 
