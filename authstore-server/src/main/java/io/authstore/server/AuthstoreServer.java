@@ -59,6 +59,10 @@ public final class AuthstoreServer implements AutoCloseable {
   private final Metrics metrics;
   private final String generatedAdminKey;
   private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
+
+  /** The methods of each route, for the {@code Allow} header of a 405. */
+  private final RouteMethods routeMethods = new RouteMethods();
+
   private final Javalin app;
   private volatile boolean closed;
 
@@ -172,6 +176,7 @@ public final class AuthstoreServer implements AutoCloseable {
               meta -> {
                 if (meta.getHttpMethod() != null && meta.getHttpMethod().isHttpMethod()) {
                   routes.add(meta.getHttpMethod().name() + " " + meta.getPath());
+                  routeMethods.add(meta.getHttpMethod().name(), meta.getPath());
                 }
               });
           cfg.routes.before(
@@ -181,6 +186,7 @@ public final class AuthstoreServer implements AutoCloseable {
                 if (TokenRoutes.isOAuth(ctx.path())) {
                   ctx.header("Pragma", "no-cache"); // RFC 6749 §5.1, for HTTP/1.0 caches
                 }
+                Http.requireIdentityBody(ctx);
                 // A credential header given twice is ambiguous (which one was meant, and which
                 // one does a proxy in front see?): refused, not first-wins.
                 for (String header : SINGLE_HEADERS) {
@@ -198,7 +204,7 @@ public final class AuthstoreServer implements AutoCloseable {
           revocations.register(cfg.routes);
           tokens.register(cfg.routes);
           operations.register(cfg.routes);
-          cfg.routes.exception(ApiError.class, AuthstoreServer::renderApiError);
+          cfg.routes.exception(ApiError.class, this::renderApiError);
           cfg.routes.exception(
               StoreUnavailableException.class,
               (e, ctx) -> {
@@ -301,7 +307,11 @@ public final class AuthstoreServer implements AutoCloseable {
     };
   }
 
-  private static void renderApiError(ApiError e, Context ctx) {
+  private void renderApiError(ApiError e, Context ctx) {
+    if (e.status() == 405) {
+      // RFC 9110 §15.5.6: a 405 names the methods the path has.
+      ctx.header("Allow", routeMethods.allowed(ctx.path()));
+    }
     if (e.retryAfterSeconds() != null) {
       ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
     }

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Set;
 
@@ -71,6 +72,45 @@ final class Http {
         throw unsupportedCharset();
       }
     }
+  }
+
+  /**
+   * Refuses a body this server would misread: one with a {@code Content-Encoding} (415 with {@code
+   * Accept-Encoding: identity}, RFC 9110 §15.5.16; bodies are small, and a compressed one is a
+   * decompression bomb waiting to happen), and one with a transfer coding other than {@code
+   * chunked} (400). Jetty decodes {@code chunked} and refuses a coding after it, but would pass
+   * {@code gzip, chunked} on as if the body were not compressed. RFC 9112 §6.1 suggests 501 for a
+   * transfer coding a server does not implement; it is the client's request that must change, so
+   * this server answers with a 4xx.
+   */
+  static void requireIdentityBody(Context ctx) {
+    String contentCoding = firstOtherThan(ctx, "Content-Encoding", "identity");
+    if (contentCoding != null) {
+      ctx.header("Accept-Encoding", "identity");
+      throw ApiError.of(
+          415,
+          "unsupported_media_type",
+          "Content-Encoding " + shorten(contentCoding) + " is not accepted: send the body as is");
+    }
+    String transferCoding = firstOtherThan(ctx, "Transfer-Encoding", "chunked");
+    if (transferCoding != null) {
+      throw ApiError.badRequest(
+          "Transfer-Encoding " + shorten(transferCoding) + " is not accepted: only chunked is");
+    }
+  }
+
+  /** The first coding of a comma-separated header (all its lines) other than {@code allowed}. */
+  private static String firstOtherThan(Context ctx, String header, String allowed) {
+    Enumeration<String> lines = ctx.req().getHeaders(header);
+    while (lines != null && lines.hasMoreElements()) {
+      for (String coding : lines.nextElement().split(",")) {
+        String c = coding.strip();
+        if (!c.isEmpty() && !c.equalsIgnoreCase(allowed)) {
+          return c;
+        }
+      }
+    }
+    return null;
   }
 
   /**

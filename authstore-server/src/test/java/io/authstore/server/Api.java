@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,8 +14,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A real HTTP client (JDK {@link HttpClient}) against a running server, for tests. Every request
@@ -27,7 +32,7 @@ final class Api {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A response: status, headers, raw body and the body as JSON (null if not JSON). */
-  record Response(int status, Map<String, java.util.List<String>> headers, String body) {
+  record Response(int status, Map<String, List<String>> headers, String body) {
     JsonNode json() {
       try {
         return JSON.readTree(body);
@@ -157,6 +162,62 @@ final class Api {
       b.header("Content-Type", contentType);
     }
     return send(b.build());
+  }
+
+  /**
+   * Sends a request byte for byte over a socket, for what the JDK client will not send (a transfer
+   * coding of the test's choosing): the request line, {@code Host}, the key, {@code Connection:
+   * close}, the given name, value header pairs ({@code Content-Length} unless they hold a {@code
+   * Transfer-Encoding}), then the body as is. Reads the answer to the end.
+   */
+  Response sendRaw(String method, String path, byte[] body, String... headers) {
+    StringBuilder head = new StringBuilder();
+    head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+    head.append("Host: 127.0.0.1\r\nConnection: close\r\n");
+    if (key != null) {
+      head.append("X-API-Key: ").append(key).append("\r\n");
+    }
+    boolean framed = false;
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+      framed |= headers[i].equalsIgnoreCase("Transfer-Encoding");
+    }
+    if (!framed) {
+      head.append("Content-Length: ").append(body.length).append("\r\n");
+    }
+    head.append("\r\n");
+    URI uri = URI.create(base);
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      int end = answer.indexOf("\r\n\r\n");
+      if (end < 0) {
+        throw new AssertionError("no complete answer: " + answer);
+      }
+      String[] lines = answer.substring(0, end).split("\r\n");
+      Map<String, List<String>> responseHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        responseHeaders
+            .computeIfAbsent(lines[i].substring(0, colon), n -> new ArrayList<>())
+            .add(lines[i].substring(colon + 1).strip());
+      }
+      if (responseHeaders.containsKey("Transfer-Encoding")) {
+        throw new AssertionError("a chunked answer, which this reader does not decode: " + answer);
+      }
+      byte[] content = answer.substring(end + 4).getBytes(StandardCharsets.ISO_8859_1);
+      return new Response(
+          Integer.parseInt(lines[0].split(" ")[1]),
+          responseHeaders,
+          new String(content, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Response send(HttpRequest request) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.authstore.revocation.RevocationOptions;
 import io.authstore.ticket.TicketOptions;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,10 +17,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -72,6 +76,9 @@ class BadInputIT {
 
     assertThat(r.status()).as("%s: %s", c.name(), r.body()).isEqualTo(c.status());
     assertThat(r.header("Cache-Control")).contains("no-store");
+    if (c.status() == 405) {
+      assertThat(r.header("Allow")).as("Allow").hasValueSatisfying(v -> assertThat(v).isNotBlank());
+    }
     if (c.error() != null) {
       assertThat(r.error()).as("%s: %s", c.name(), r.body()).isEqualTo(c.error());
       // Under /oauth2/ errors take the OAuth shape (RFC 6749 §5.2).
@@ -412,6 +419,60 @@ class BadInputIT {
             revokeAll,
             "text/plain",
             "{}"));
+    // Bodies in a coding the server would misread (Jetty decodes chunked and nothing else).
+    t.add(
+        new Case(
+            "issue: Content-Encoding gzip",
+            415,
+            "unsupported_media_type",
+            a -> a.sendRaw("POST", issue, gzip("{\"subject\":\"a\"}"), contentEncoding("gzip"))));
+    t.add(
+        new Case(
+            "issue: Content-Encoding gzip over a plain body",
+            415,
+            "unsupported_media_type",
+            a -> a.send("POST", issue, JSON, "{\"subject\":\"a\"}", "Content-Encoding", "gzip")));
+    t.add(
+        new Case(
+            "revoke: Content-Encoding identity, deflate",
+            415,
+            "unsupported_media_type",
+            a ->
+                a.send(
+                    "POST",
+                    revoke,
+                    JSON,
+                    "{\"jti\":\"j\",\"expires_at\":" + inAnHour + "}",
+                    "Content-Encoding",
+                    "identity, deflate")));
+    t.add(
+        new Case(
+            "issue: Transfer-Encoding gzip, chunked",
+            400,
+            "invalid_request",
+            a ->
+                a.sendRaw(
+                    "POST",
+                    issue,
+                    chunked("{\"subject\":\"a\"}"),
+                    "Content-Type",
+                    JSON,
+                    "Transfer-Encoding",
+                    "gzip, chunked")));
+    t.add(
+        new Case(
+            "issue: Transfer-Encoding gzip (chunked not last)",
+            400,
+            "invalid_request",
+            a ->
+                a.sendRaw(
+                    "POST",
+                    issue,
+                    "{\"subject\":\"a\"}".getBytes(StandardCharsets.UTF_8),
+                    "Content-Type",
+                    JSON,
+                    "Transfer-Encoding",
+                    "gzip")));
 
     // Methods and routes.
     t.add(
@@ -708,7 +769,72 @@ class BadInputIT {
     return t;
   }
 
+  /**
+   * Every 405 names the methods of its path (RFC 9110 §15.5.6), without HEAD, which no route
+   * offers.
+   */
+  @ParameterizedTest(name = "{0} {1} -> Allow: {2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "PUT     | /auth/sessions                   | POST",
+        "GET     | /auth/sessions/validate          | POST",
+        "OPTIONS | /auth/revocations                | POST",
+        "PUT     | /auth/revocations/j1             | GET",
+        "HEAD    | /auth/revocations/j1             | GET",
+        "HEAD    | /health/ready                    | GET",
+        "POST    | /auth/subjects/bob/sessions      | DELETE",
+        "POST    | /auth/subjects/%2e%2e/sessions   | DELETE",
+        "GET     | /auth/subjects/bob/revoke-all    | POST",
+        "GET     | /oauth2/revoke                   | POST",
+      })
+  void methodNotAllowed_namesTheMethodsOfThePath(String method, String path, String allow) {
+    Api.Response r = api.send(method, path, null, null);
+
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.header("Allow")).hasValue(allow);
+  }
+
+  @Test
+  void contentEncoding_refused_namesTheCodingItTakes() {
+    Api.Response r =
+        api.sendRaw("POST", "/auth/sessions", gzip("{\"subject\":\"a\"}"), contentEncoding("gzip"));
+
+    assertThat(r.status()).isEqualTo(415);
+    assertThat(r.header("Accept-Encoding")).hasValue("identity");
+    assertThat(r.json().path("message").asText()).contains("Content-Encoding gzip");
+  }
+
+  @Test
+  void contentEncodingIdentity_isTheBodyAsIs() {
+    Api.Response r =
+        api.send(
+            "POST", "/auth/sessions", JSON, "{\"subject\":\"a\"}", "Content-Encoding", "identity");
+
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+  }
+
   // --- row builders ---
+
+  private static String[] contentEncoding(String coding) {
+    return new String[] {"Content-Type", JSON, "Content-Encoding", coding};
+  }
+
+  private static byte[] gzip(String text) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** A body in one chunk and the last chunk (RFC 9112 §7.1). */
+  private static byte[] chunked(String text) {
+    byte[] data = text.getBytes(StandardCharsets.UTF_8);
+    return bytes(Integer.toHexString(data.length) + "\r\n", data, "\r\n0\r\n\r\n");
+  }
 
   private static Case json(String name, int status, String error, String path, String body) {
     return new Case(name, status, error, a -> a.postJson(path, body));
