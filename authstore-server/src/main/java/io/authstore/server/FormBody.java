@@ -6,6 +6,7 @@ import java.net.URLDecoder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * An {@code application/x-www-form-urlencoded} request body, as OAuth endpoints take (RFC 6749
@@ -37,22 +38,30 @@ final class FormBody {
     byte[] body = Http.readBody(ctx, maxBytes);
     Http.requireContentType(ctx, FORM);
     String text = strictUtf8(body, "body is not UTF-8");
-    return new FormBody(parameters(text, known, "form body"));
+    return new FormBody(parameters(text, known, "form body", false));
   }
 
   /**
-   * The parameters of a URL's query string, read by the same rules as a form body.
+   * The parameters of a URL's query string, decoded as a form body but strict about names: a
+   * parameter the route does not know is refused, not skipped. On the check route a misspelt {@code
+   * issuer} would otherwise ask about another token and answer "not revoked".
    *
    * @param query the raw query string (still %-encoded), or null for none
-   * @param known the parameters the route reads; others are skipped
-   * @throws ApiError 400 {@code invalid_request} for a malformed escape, bytes that are not UTF-8
-   *     or a known parameter given twice
+   * @param known the parameters the route reads
+   * @throws ApiError 400 {@code unknown_field} for a parameter not in {@code known}, 400 {@code
+   *     invalid_request} for a malformed escape, bytes that are not UTF-8 or a parameter given
+   *     twice
    */
   static FormBody query(String query, Set<String> known) {
-    return new FormBody(query == null ? Map.of() : parameters(query, known, "query"));
+    return new FormBody(query == null ? Map.of() : parameters(query, known, "query", true));
   }
 
-  private static Map<String, String> parameters(String text, Set<String> known, String where) {
+  /**
+   * The known parameters of a form body or query; an unknown one is skipped in a form body (RFC
+   * 6749 §3.2) and refused in a query.
+   */
+  private static Map<String, String> parameters(
+      String text, Set<String> known, String where, boolean refuseUnknown) {
     Map<String, String> params = new LinkedHashMap<>();
     for (String pair : text.split("&")) {
       if (pair.isEmpty()) {
@@ -61,6 +70,17 @@ final class FormBody {
       int eq = pair.indexOf('=');
       String name = decode(eq < 0 ? pair : pair.substring(0, eq), where);
       if (!known.contains(name)) {
+        if (refuseUnknown) {
+          throw ApiError.of(
+              400,
+              "unknown_field",
+              "unknown "
+                  + where
+                  + " parameter '"
+                  + Http.shorten(name)
+                  + "'; known: "
+                  + String.join(", ", new TreeSet<>(known)));
+        }
         continue;
       }
       if (params.containsKey(name)) {

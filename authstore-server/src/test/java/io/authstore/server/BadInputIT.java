@@ -340,6 +340,24 @@ class BadInputIT {
             "application/json; charset=\"",
             "{\"subject\":\"a\"}"));
     t.add(get("check: issuer given twice", "/auth/revocations/j?issuer=a&issuer=b"));
+    t.add(
+        raw(
+            "check: a misspelt parameter (isuer)",
+            400,
+            "unknown_field",
+            "GET",
+            "/auth/revocations/j?isuer=https://idp",
+            null,
+            null));
+    t.add(
+        raw(
+            "check: an unknown parameter without a value",
+            400,
+            "unknown_field",
+            "GET",
+            "/auth/revocations/j?debug",
+            null,
+            null));
     t.add(get("check: a query that is not UTF-8 (%C0%AF)", "/auth/revocations/j?issuer=%C0%AF"));
     t.add(
         new Case(
