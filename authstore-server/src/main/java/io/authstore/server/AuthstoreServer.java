@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * finish within the configured grace, then closes the JWT verifier and the stores.
  *
  * <p>Every error answer has one shape, {@code {"error": "<code>", "message": "<for a person>"}}:
- * 400 bad input, 401 no or wrong API key, 403 wrong scope, 404, 405, 413 body too large, 415 wrong
- * content type, 429 over a cap or a rate limit, 501 JWT verification not configured, 503 with
- * {@code Retry-After} when the store is unreachable. Under {@code /oauth2/} errors take the OAuth
- * shape instead (RFC 6749 §5.2), {@code {"error": "<code>", "error_description": "<text>"}}, with
- * the OAuth codes where there is one: {@code invalid_client} (401, with {@code WWW-Authenticate}),
- * {@code insufficient_scope} (403), {@code temporarily_unavailable} (503), {@code server_error}.
+ * 400 bad input, 401 no or wrong API key, 403 wrong scope, 404, 405 (with {@code Allow}), 413 body
+ * too large, 415 wrong content type or a compressed body, 429 over a cap or a rate limit, 501 JWT
+ * verification not configured, 503 with {@code Retry-After} when the store is unreachable. Under
+ * {@code /oauth2/} errors take the OAuth shape instead (RFC 6749 §5.2), {@code {"error": "<code>",
+ * "error_description": "<text>"}}, with the OAuth codes where there is one: {@code invalid_client}
+ * (401, with {@code WWW-Authenticate}), {@code insufficient_scope} (403), {@code
+ * temporarily_unavailable} (503), {@code server_error}.
  *
  * <pre>{@code
  * try (AuthstoreServer server = AuthstoreServer.start(ServerConfig.builder().port(0).build())) {
@@ -186,7 +187,6 @@ public final class AuthstoreServer implements AutoCloseable {
                 if (TokenRoutes.isOAuth(ctx.path())) {
                   ctx.header("Pragma", "no-cache"); // RFC 6749 §5.1, for HTTP/1.0 caches
                 }
-                Http.requireIdentityBody(ctx);
                 // A credential header given twice is ambiguous (which one was meant, and which
                 // one does a proxy in front see?): refused, not first-wins.
                 for (String header : SINGLE_HEADERS) {

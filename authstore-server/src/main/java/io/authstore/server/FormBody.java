@@ -13,8 +13,9 @@ import java.util.TreeSet;
  * §3.2, RFC 7009 §2.1, RFC 7662 §2.1). Read here, not with Javalin's {@code formParam}, so that the
  * server's body limit holds for it as for JSON bodies.
  *
- * <p>Parameters the route does not know are ignored (RFC 6749 §3.2); a known one given twice is
- * refused (RFC 6749 §3.1: parameters must not be included more than once).
+ * <p>In a body, parameters the route does not know are ignored (RFC 6749 §3.2); in a {@link #query}
+ * they are refused. A known one given twice is refused (RFC 6749 §3.1: parameters must not be
+ * included more than once).
  *
  * <p>Not thread-safe; one per request.
  */

@@ -83,7 +83,7 @@ final class Http {
    * transfer coding a server does not implement; it is the client's request that must change, so
    * this server answers with a 4xx.
    */
-  static void requireIdentityBody(Context ctx) {
+  private static void requireIdentityBody(Context ctx) {
     String contentCoding = firstOtherThan(ctx, "Content-Encoding", "identity");
     if (contentCoding != null) {
       ctx.header("Accept-Encoding", "identity");
@@ -142,7 +142,10 @@ final class Http {
    */
   static final long DRAIN_LIMIT_BYTES = 4L * 1024 * 1024;
 
-  /** Reads at most {@code maxBytes} of the body, whatever the transfer encoding. */
+  /**
+   * Reads at most {@code maxBytes} of the body, whatever the transfer encoding (413 beyond), then
+   * refuses a body in a coding this server does not decode ({@link #requireIdentityBody}).
+   */
   static byte[] readBody(Context ctx, int maxBytes) {
     long declared = ctx.contentLength();
     if (declared > maxBytes) {
@@ -152,16 +155,19 @@ final class Http {
       }
       throw tooLarge(maxBytes);
     }
+    byte[] body;
     try (InputStream in = ctx.req().getInputStream()) {
-      byte[] body = in.readNBytes(maxBytes + 1);
+      body = in.readNBytes(maxBytes + 1);
       if (body.length > maxBytes) {
         drainRest(in);
         throw tooLarge(maxBytes);
       }
-      return body;
     } catch (IOException e) {
       throw ApiError.badRequest("could not read the request body");
     }
+    // After reading: a client still sending when the server answers gets a reset, not the answer.
+    requireIdentityBody(ctx);
+    return body;
   }
 
   private static void drain(Context ctx) {

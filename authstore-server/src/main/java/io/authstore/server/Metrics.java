@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -122,10 +123,20 @@ final class Metrics implements StoreListener, ReplicaListener {
         .register(registry);
   }
 
-  /** Records one HTTP request. */
+  /** The methods a request timer names; any other is {@link #OTHER_METHOD}. */
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  static final String OTHER_METHOD = "other";
+
+  /**
+   * Records one HTTP request. A method outside RFC 9110's and PATCH is tagged {@code other}: Jetty
+   * passes any token on as a method, and a tag per made-up method would be a timer per request.
+   */
   void request(String method, String route, int status, long nanos) {
+    String tag = METHODS.contains(method) ? method : OTHER_METHOD;
     requestTimers
-        .computeIfAbsent(new RequestKey(method, route, status), this::requestTimer)
+        .computeIfAbsent(new RequestKey(tag, route, status), this::requestTimer)
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -139,8 +150,8 @@ final class Metrics implements StoreListener, ReplicaListener {
   }
 
   /**
-   * One request timer's tags. Bounded: the method is one Javalin knows, the route a registered path
-   * template or {@code unmatched}, and the status one this server sets.
+   * One request timer's tags. Bounded: the method one of RFC 9110's, PATCH or {@code other}, the
+   * route a registered path template or {@code unmatched}, and the status one this server sets.
    */
   private record RequestKey(String method, String route, int status) {}
 

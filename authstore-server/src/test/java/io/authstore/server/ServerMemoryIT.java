@@ -413,13 +413,15 @@ class ServerMemoryIT {
   }
 
   @Test
-  void metrics_refusalsBeforeTheHandler_carryTheirRouteTemplate_unmatchedPathsNone() {
+  void metrics_refusalsBeforeTheHandler_carryTheirRouteTemplate_unmatchedPathsAndMethodsNone() {
     try (AuthstoreServer own = AuthstoreServer.start(TestServers.memory().build())) {
       Api api = new Api(own.port(), TestServers.ADMIN_KEY);
       api.withKey(null).postJson("/auth/sessions", "{\"subject\":\"a\"}"); // 401, by the guard
       api.withKey("wrong").delete("/auth/subjects/bob/sessions"); // 401 on a templated route
       api.send("PUT", "/auth/sessions", null, null); // 405
       api.get("/no/such/route"); // 404
+      api.send("FOO1", "/auth/sessions", null, null); // 405, a made-up method
+      api.send("FOO2", "/auth/sessions", null, null);
 
       String after = api.withKey(null).get("/metrics").body();
 
@@ -435,6 +437,10 @@ class ServerMemoryIT {
           .isEqualTo(1.0);
       assertThat(metric(after, timer + "\"GET\",route=\"unmatched\",status=\"404\"}"))
           .isEqualTo(1.0);
+      // A made-up method is one timer, not one per method.
+      assertThat(metric(after, timer + "\"other\",route=\"unmatched\",status=\"405\"}"))
+          .isEqualTo(2.0);
+      assertThat(after).doesNotContain("FOO1").doesNotContain("FOO2");
       // Never a concrete path, never the before-filter's "*".
       assertThat(after).doesNotContain("route=\"*\"").doesNotContain("/subjects/bob");
     }
