@@ -58,12 +58,12 @@ import java.util.Objects;
  *
  * The sorted sets carry a TTL of their longest-lived member's remaining life plus between half the
  * slack and the slack: it is pushed out only when a write finds less than that, so a stream of
- * equal TTLs does not rewrite it on every call. Expired members are dropped from all three sets
- * (the issuing subject's, once past the slack) every 64th issue, from the active or a subject's set
- * when its cap seems reached, and from the active and used sets by {@link #stats()} and {@link
- * #purgeExpired()}: the sets stay bounded by the tickets alive plus those that expired since,
- * without any caller running maintenance; counts are taken after dropping, so caps and counts are
- * exact.
+ * equal TTLs does not rewrite it on every call, and brought down when a consume removes a member
+ * that outlived every one left. Expired members are dropped from all three sets (the issuing
+ * subject's, once past the slack) every 64th issue, from the active or a subject's set when its cap
+ * seems reached, and from the active and used sets by {@link #stats()} and {@link #purgeExpired()}:
+ * the sets stay bounded by the tickets alive plus those that expired since, without any caller
+ * running maintenance; counts are taken after dropping, so caps and counts are exact.
  *
  * <p>Two scripts touch keys they cannot name in {@code KEYS} beforehand: consume removes the ticket
  * from its subject's set, whose name it reads from the record, and {@link #revokeSubject} deletes
@@ -91,9 +91,10 @@ import java.util.Objects;
  * and subject sets), two {@code PTTL} and {@code HINCRBY}; plus a {@code ZREMRANGEBYSCORE} and
  * {@code ZCOUNT} on a set that seems full, a {@code PEXPIRE} on a set when half of its TTL slack is
  * used up, and three {@code ZREMRANGEBYSCORE} every 64th issue. A consume runs {@code GET}, {@code
- * SET KEEPTTL}, two {@code ZREM} (small sets), one {@code ZADD} (the used set), {@code PTTL} and
- * {@code HINCRBY}; a reuse {@code GET} and {@code HINCRBY}; an unknown or expired ticket one {@code
- * GET}.
+ * SET KEEPTTL}, two {@code ZREM} and two {@code ZRANGE} of the top member (small sets), one {@code
+ * ZADD} (the used set), {@code PTTL} and {@code HINCRBY}, plus a {@code PEXPIRE} on a set whose
+ * longest-lived member it removed; a reuse {@code GET} and {@code HINCRBY}; an unknown or expired
+ * ticket one {@code GET}.
  *
  * <p>Thread-safe.
  */
