@@ -58,12 +58,17 @@ import java.util.Objects;
  *
  * The sorted sets carry a TTL of their longest-lived member's remaining life plus between half the
  * slack and the slack: it is pushed out only when a write finds less than that, so a stream of
- * equal TTLs does not rewrite it on every call, and brought down when a consume removes a member
- * that outlived every one left. Expired members are dropped from all three sets (the issuing
- * subject's, once past the slack) every 64th issue, from the active or a subject's set when its cap
- * seems reached, and from the active and used sets by {@link #stats()} and {@link #purgeExpired()}:
- * the sets stay bounded by the tickets alive plus those that expired since, without any caller
- * running maintenance; counts are taken after dropping, so caps and counts are exact.
+ * equal TTLs does not rewrite it on every call. It is not brought down when a consume removes the
+ * longest-lived member: the active and subject sets then live as long as that ticket's tombstone
+ * (the longest-lived record they have indexed) plus the slack, at most the maximum ticket TTL plus
+ * the slack. Bringing it down would cost the consume script a {@code ZRANGE} of each set's top
+ * member on every call: measured on Redis 7.0 ({@code
+ * authstore-bench/scripts/consume-script-cost.py}), 31 to 45 µs per consume inside Redis instead of
+ * 21 to 23. Expired members are dropped from all three sets (the issuing subject's, once past the
+ * slack) every 64th issue, from the active or a subject's set when its cap seems reached, and from
+ * the active and used sets by {@link #stats()} and {@link #purgeExpired()}: the sets stay bounded
+ * by the tickets alive plus those that expired since, without any caller running maintenance;
+ * counts are taken after dropping, so caps and counts are exact.
  *
  * <p>Two scripts touch keys they cannot name in {@code KEYS} beforehand: consume removes the ticket
  * from its subject's set, whose name it reads from the record, and {@link #revokeSubject} deletes
@@ -91,10 +96,9 @@ import java.util.Objects;
  * and subject sets), two {@code PTTL} and {@code HINCRBY}; plus a {@code ZREMRANGEBYSCORE} and
  * {@code ZCOUNT} on a set that seems full, a {@code PEXPIRE} on a set when half of its TTL slack is
  * used up, and three {@code ZREMRANGEBYSCORE} every 64th issue. A consume runs {@code GET}, {@code
- * SET KEEPTTL}, two {@code ZREM} and two {@code ZRANGE} of the top member (small sets), one {@code
- * ZADD} (the used set), {@code PTTL} and {@code HINCRBY}, plus a {@code PEXPIRE} on a set whose
- * longest-lived member it removed; a reuse {@code GET} and {@code HINCRBY}; an unknown or expired
- * ticket one {@code GET}.
+ * SET KEEPTTL}, two {@code ZREM} (small sets), one {@code ZADD} (the used set), {@code PTTL} and
+ * {@code HINCRBY}; a reuse {@code GET} and {@code HINCRBY}; an unknown or expired ticket one {@code
+ * GET}.
  *
  * <p>Thread-safe.
  */

@@ -26,19 +26,8 @@ local subject = string.sub(record, -tonumber(string.sub(record, 1, comma - 1)))
 -- ahead may already have dropped this digest from them. KEEPTTL: the tombstone dies with the
 -- ticket's own key TTL.
 redis.call('SET', KEYS[1], expires, 'KEEPTTL')
--- A set's TTL follows its longest-lived member (see the issue script). When the consumed ticket
--- outlived every member left, the TTL comes down to the longest left; a set whose last member goes
--- is deleted by Redis itself. PEXPIRE of 0 or less deletes a set whose members all expired more
--- than the slack ago, as the trims would.
-local function removeFrom(key)
-  redis.call('ZREM', key, ARGV[2])
-  local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-  if top[2] and tonumber(top[2]) < tonumber(expires) then
-    redis.call('PEXPIRE', key, tonumber(top[2]) - now + 1000)
-  end
-end
-removeFrom(KEYS[2])
-removeFrom(ARGV[3] .. subject)
+redis.call('ZREM', KEYS[2], ARGV[2])
+redis.call('ZREM', ARGV[3] .. subject, ARGV[2])
 -- The used set is the one large set (tombstones live as long as their tickets); a consume appends
 -- to it, and its TTL follows the rule of the issue script.
 redis.call('ZADD', KEYS[3], expires, ARGV[2])
