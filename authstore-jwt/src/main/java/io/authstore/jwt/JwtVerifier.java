@@ -154,7 +154,9 @@ public final class JwtVerifier implements AutoCloseable {
           .retrying(true)
           .build();
     } catch (MalformedURLException e) {
-      throw new IllegalArgumentException("jwksUrl is not a URL: " + options.jwksUrl(), e);
+      throw new IllegalArgumentException(
+          "jwksUrl is not a URL: "
+              + JwtVerifierOptions.withoutCredentials(options.jwksUrl().orElse(null)));
     }
   }
 
@@ -326,7 +328,8 @@ public final class JwtVerifier implements AutoCloseable {
   }
 
   private StoreUnavailableException unavailable(KeySourceException e) {
-    return new StoreUnavailableException("the JWK Set cannot be fetched from " + jwksUrl, e);
+    return new StoreUnavailableException(
+        "the JWK Set cannot be fetched from " + JwtVerifierOptions.withoutCredentials(jwksUrl), e);
   }
 
   private SignatureCheck checkFor(JWK key) throws JOSEException {

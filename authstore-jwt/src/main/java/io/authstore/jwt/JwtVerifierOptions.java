@@ -523,7 +523,8 @@ public final class JwtVerifierOptions {
       if (jwksUrl != null) {
         String scheme = jwksUrl.getScheme();
         if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
-          throw new IllegalArgumentException("jwksUrl must be http or https: " + jwksUrl);
+          throw new IllegalArgumentException(
+              "jwksUrl must be http or https: " + withoutCredentials(jwksUrl));
         }
         return null;
       }
@@ -563,5 +564,29 @@ public final class JwtVerifierOptions {
       }
       return kinds.toString();
     }
+  }
+
+  /**
+   * A JWK Set URL as logs and messages may show it: scheme, host, port and path. The user info and
+   * the query, which may carry a credential ({@code https://user:token@idp/jwks}, {@code
+   * ?key=...}), are left out.
+   */
+  public static String withoutCredentials(URI url) {
+    if (url == null) {
+      return "null";
+    }
+    if (url.getHost() == null) {
+      // No server-based authority: either none at all (file:///...), shown as it is, or one Java
+      // could not split into user info and host, which may hold a password: hidden.
+      return url.getRawAuthority() == null
+          ? url.getScheme() + ":" + url.getRawSchemeSpecificPart()
+          : url.getScheme() + "://…" + (url.getRawPath() == null ? "" : url.getRawPath());
+    }
+    return url.getScheme()
+        + "://"
+        + url.getHost()
+        + (url.getPort() < 0 ? "" : ":" + url.getPort())
+        + (url.getRawPath() == null ? "" : url.getRawPath())
+        + (url.getRawQuery() == null ? "" : "?…");
   }
 }

@@ -237,4 +237,16 @@ class JwtVerifierOptionsTest {
     assertThatThrownBy(() -> rsaPem().requiredType(" ").build())
         .hasMessageContaining("requiredType");
   }
+
+  @Test
+  void jwksUrl_asShown_leavesOutUserInfoAndQuery() {
+    assertThat(
+            JwtVerifierOptions.withoutCredentials(
+                URI.create("https://user:s3cret-token@idp.example:8443/keys/jwks.json?key=abc")))
+        .isEqualTo("https://idp.example:8443/keys/jwks.json?…");
+    assertThat(JwtVerifierOptions.withoutCredentials(URI.create("https://idp.example/jwks")))
+        .isEqualTo("https://idp.example/jwks");
+    assertThat(JwtVerifierOptions.withoutCredentials(URI.create("https://u:p@ss@idp.example/jwks")))
+        .isEqualTo("https://…/jwks");
+  }
 }

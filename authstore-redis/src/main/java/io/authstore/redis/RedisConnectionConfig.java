@@ -157,7 +157,25 @@ public final class RedisConnectionConfig {
     try {
       parsed = RedisURI.create(Objects.requireNonNull(uri, "uri"));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not a Redis URI: " + redactUri(uri), e);
+      // Neither the URI nor Lettuce's message (which may quote it) is shown: a password with '/'
+      // or '@' unescaped is exactly what makes it unparseable.
+      throw new IllegalArgumentException(
+          "not a Redis URI: " + redactUri(uri) + " (" + e.getClass().getSimpleName() + ")");
+    }
+    if (parsed.getSentinels().isEmpty()
+        && (parsed.getHost() == null || parsed.getHost().isEmpty())) {
+      throw new IllegalArgumentException(
+          "not a Redis URI with a host: "
+              + redactUri(uri)
+              + " (redis://, rediss:// and redis-sentinel:// are supported; not sockets)");
+    }
+    if (uri.indexOf('@') >= 0 && parsed.getPassword() == null && parsed.getUsername() == null) {
+      // An unescaped '#', '?' or '/' in a password ends the authority early: "redis://:pa#ss@h"
+      // would connect to host ":pa" without a password.
+      throw new IllegalArgumentException(
+          "the user and password of "
+              + redactUri(uri)
+              + " cannot be read: percent-encode ':', '@', '/', '?' and '#' in them");
     }
     Builder b = new Builder();
     if (!parsed.getSentinels().isEmpty()) {
@@ -259,8 +277,21 @@ public final class RedisConnectionConfig {
     return s == null || s.isBlank() ? null : s;
   }
 
+  /**
+   * The URI with everything from {@code //} to its last {@code @} hidden: the user info, and with
+   * it a password even if it holds an unescaped {@code /} or {@code @}. A URI that has no {@code @}
+   * but is given here is shown up to its scheme only, since a malformed one may hold a password
+   * without the {@code @} that would mark it.
+   */
   static String redactUri(String uri) {
-    return uri == null ? "null" : uri.replaceAll("//[^@/]*@", "//***@");
+    if (uri == null) {
+      return "null";
+    }
+    int scheme = uri.indexOf("://");
+    if (uri.lastIndexOf('@') > scheme && scheme >= 0) {
+      return uri.substring(0, scheme + 3) + "***" + uri.substring(uri.lastIndexOf('@'));
+    }
+    return scheme >= 0 ? uri.substring(0, scheme + 3) + "…" : "(not shown)";
   }
 
   /**

@@ -167,4 +167,47 @@ class RedisConnectionConfigTest {
                 new io.lettuce.core.RedisCommandExecutionException("WRONGTYPE Operation"), "x"))
         .isNotInstanceOf(io.authstore.StoreUnavailableException.class);
   }
+
+  @Test
+  void uriWithAnUnescapedSlashInThePassword_isRefused_showingNoPartOfIt() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () -> RedisConnectionConfig.fromUri("redis://:abc/URLPASSWORDSECRET@localhost:6379"))
+        .satisfies(
+            e -> {
+              assertThat(e.getMessage()).doesNotContain("URLPASSWORDSECRET").doesNotContain("abc");
+              assertThat(e.getCause()).as("no cause that could quote the URI").isNull();
+            });
+  }
+
+  @Test
+  void uriWithAnUnescapedHashInThePassword_isRefused_notReadAsAHost() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://:pa#QQSECRETQQ@localhost:6379"))
+        .withMessageContaining("percent-encode")
+        .withMessageNotContaining("QQSECRETQQ");
+  }
+
+  @Test
+  void socketUri_isRefusedWithAMessage_notANullPointer() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("redis-socket:///tmp/redis.sock"))
+        .withMessageContaining("not sockets");
+  }
+
+  @Test
+  void redactUri_hidesEverythingUpToTheLastAt() {
+    assertThat(RedisConnectionConfig.redactUri("redis://user:p@ss/w@rd@host:6379/0"))
+        .isEqualTo("redis://***@host:6379/0");
+    assertThat(RedisConnectionConfig.redactUri("redis://host:6379")).isEqualTo("redis://…");
+    assertThat(RedisConnectionConfig.redactUri("no scheme at all")).isEqualTo("(not shown)");
+  }
+
+  @Test
+  void percentEncodedPassword_isRead() {
+    RedisConnectionConfig c =
+        RedisConnectionConfig.fromUri("redis://:p%40ss%2Fw%23rd@localhost:6379").build();
+
+    assertThat(c.toString()).doesNotContain("p@ss");
+  }
 }

@@ -18,6 +18,12 @@ public final class DurationConverter implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
     String v = value.strip().toLowerCase(Locale.ROOT);
+    if (v.isEmpty()) {
+      // An environment variable set to "" (docker compose's ${VAR} when VAR is unset).
+      throw new TypeConversionException(
+          "an empty value is not a duration (use e.g. 500ms, 30s, 5m, 24h, 7d or PT30M), or unset"
+              + " the variable");
+    }
     try {
       if (v.startsWith("p")) {
         return Duration.parse(v.toUpperCase(Locale.ROOT));

@@ -140,7 +140,7 @@ public final class JwtSettings {
   String describe() {
     String source =
         jwksUrl != null
-            ? "JWKS " + jwksUrl
+            ? "JWKS " + JwtVerifierOptions.withoutCredentials(jwksUrl)
             : jwksFile != null
                 ? "JWKS file " + jwksFile
                 : publicKeyPem != null ? "PEM key" : "HMAC";

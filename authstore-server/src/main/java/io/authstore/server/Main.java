@@ -5,6 +5,10 @@ import io.authstore.server.cli.RevokeCommand;
 import io.authstore.server.cli.RevokeSubjectCommand;
 import io.authstore.server.cli.StatusCommand;
 import io.authstore.server.cli.TicketCommand;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -43,6 +47,10 @@ public final class Main implements Runnable {
   /** The server refused the request: authentication, scope, rate limit or bad input. */
   public static final int EXIT_REFUSED = 4;
 
+  /** The commands' names, as in {@code subcommands} above. */
+  static final Set<String> COMMANDS =
+      Set.of("serve", "revoke", "check", "revoke-subject", "ticket", "status");
+
   /** Runs the command line; {@code serve} when no command is given. */
   public static void main(String[] args) {
     System.exit(run(args));
@@ -64,7 +72,10 @@ public final class Main implements Runnable {
             || first.equals("--help")
             || first.equals("-V")
             || first.equals("--version");
-    if (first.startsWith("-") && !rootOption) {
+    // Options before a command belong to that command, not to serve: left as they are, the root
+    // refuses them (unknown option) instead of serve refusing the command's name and values.
+    boolean namesCommand = Arrays.stream(args).anyMatch(COMMANDS::contains);
+    if (first.startsWith("-") && !rootOption && !namesCommand) {
       String[] effective = new String[args.length + 1];
       effective[0] = "serve";
       System.arraycopy(args, 0, effective, 1, args.length);
@@ -81,11 +92,38 @@ public final class Main implements Runnable {
     cli.setParameterExceptionHandler(
         (e, args) -> {
           CommandLine failed = e.getCommandLine();
-          failed.getErr().println("authstore: " + e.getMessage());
+          failed.getErr().println("authstore: " + safeMessage(e));
           failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
           return EXIT_USAGE;
         });
     return cli;
+  }
+
+  /**
+   * The message of a usage error without any argument's value. Picocli's message for unknown
+   * options lists every unmatched argument, and the value after a mistyped option ({@code --api-key
+   * ops:<secret>=admin}) is often a secret: only the names of unknown options are shown.
+   */
+  static String safeMessage(CommandLine.ParameterException e) {
+    if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched)) {
+      return e.getMessage();
+    }
+    List<String> options = new ArrayList<>();
+    int others = 0;
+    for (String argument : unmatched.getUnmatched()) {
+      if (argument.startsWith("-") && argument.length() > 1) {
+        int eq = argument.indexOf('=');
+        options.add("'" + (eq < 0 ? argument : argument.substring(0, eq)) + "'");
+      } else {
+        others++;
+      }
+    }
+    String text =
+        options.isEmpty()
+            ? "unexpected argument(s)"
+            : (options.size() == 1 ? "unknown option " : "unknown options ")
+                + String.join(", ", options);
+    return others == 0 ? text : text + " (and " + others + " other argument(s), not shown)";
   }
 
   @Override

@@ -30,7 +30,8 @@ public enum Scope implements RouteRole {
   /**
    * Parses a scope by its wire name.
    *
-   * @throws IllegalArgumentException naming the value if it is not a scope
+   * @throws IllegalArgumentException if it is not a scope, naming the value only if it looks like
+   *     one
    */
   public static Scope parse(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
@@ -39,10 +40,14 @@ public enum Scope implements RouteRole {
         return s;
       }
     }
+    // Shown only if it looks like a scope: a key list with ',' where ';' belongs puts the next
+    // key's name and secret here.
+    String shown =
+        t.matches("[a-z:_-]{1,32}") ? "'" + t + "'" : "(not shown: it is not a scope name)";
     throw new IllegalArgumentException(
-        "unknown scope '"
-            + text
-            + "' (one of tickets:issue, tickets:consume, revocations:write, revocations:read,"
-            + " admin)");
+        "unknown scope "
+            + shown
+            + " (one of tickets:issue, tickets:consume, revocations:write, revocations:read,"
+            + " admin; key entries are separated by ';')");
   }
 }

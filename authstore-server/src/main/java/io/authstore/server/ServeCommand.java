@@ -482,6 +482,16 @@ final class ServeCommand implements Callable<Integer> {
     RedisConnectionConfig.Builder redis =
         option(location, () -> RedisConnectionConfig.fromEnvironment(env));
     if (redis == null) {
+      if (!env.isEmpty()) {
+        // A password or port without a location is a location someone forgot: on the memory
+        // backend, instances would share nothing, and nothing would say so.
+        throw new IllegalArgumentException(
+            optionsOf(env)
+                + " ("
+                + String.join(", ", env.keySet())
+                + ") given without a Redis location: give REDIS_URL, REDIS_HOST,"
+                + " REDIS_CLUSTER_NODES or REDIS_SENTINEL_NODES, or unset them");
+      }
       if (mode.equals("redis")) {
         throw new IllegalArgumentException(
             "--backend redis needs a location: REDIS_URL, REDIS_HOST, REDIS_CLUSTER_NODES or"
@@ -640,7 +650,8 @@ final class ServeCommand implements Callable<Integer> {
         || !("https".equalsIgnoreCase(uri.getScheme())
             || "http".equalsIgnoreCase(uri.getScheme()))) {
       throw new IllegalArgumentException(
-          "--jwt-jwks-url must be an http or https URL: " + Http.shorten(value));
+          "--jwt-jwks-url must be an http or https URL with a host (the value is not shown: it"
+              + " may carry a credential)");
     }
     return uri;
   }
@@ -703,7 +714,16 @@ final class ServeCommand implements Callable<Integer> {
             "--api-keys-file: cannot read " + apiKeysFile + ": " + e.getMessage());
       }
     }
-    return ApiKeys.parse(text.toString(), "--api-keys/--api-keys-file");
+    ApiKeys keys = ApiKeys.parse(text.toString(), "--api-keys/--api-keys-file");
+    if (keys.isEmpty() && text.length() > 0) {
+      // Given, but only comments or separators: the server must not fall back to a generated
+      // key as if nothing had been configured.
+      throw new IllegalArgumentException(
+          (apiKeysFile != null ? "--api-keys-file " + apiKeysFile : "--api-keys")
+              + " holds no key (only comments or blank entries); leave it unset to have an admin"
+              + " key generated at start");
+    }
+    return keys;
   }
 
   private static void put(Map<String, String> env, String name, String value) {

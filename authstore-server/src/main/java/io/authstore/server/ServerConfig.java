@@ -67,6 +67,10 @@ public final class ServerConfig {
   private final int rateLimitPerAddress;
   private final int maxBodyBytes;
   private final Duration shutdownGrace;
+
+  /** The longest shutdown grace accepted: a drain longer than this is a typo. */
+  public static final Duration MAX_SHUTDOWN_GRACE = Duration.ofHours(1);
+
   private final LogFormat logFormat;
   private final Clock clock;
   private final JwtSettings jwt;
@@ -315,8 +319,9 @@ public final class ServerConfig {
         throw new IllegalArgumentException(
             "max body size must be 256-" + MAX_BODY_BYTES_LIMIT + " bytes: " + maxBodyBytes);
       }
-      if (shutdownGrace.isNegative()) {
-        throw new IllegalArgumentException("shutdown grace must not be negative: " + shutdownGrace);
+      if (shutdownGrace.isNegative() || shutdownGrace.compareTo(MAX_SHUTDOWN_GRACE) > 0) {
+        throw new IllegalArgumentException(
+            "shutdown grace must be 0 to " + MAX_SHUTDOWN_GRACE + ": " + shutdownGrace);
       }
       return new ServerConfig(this);
     }

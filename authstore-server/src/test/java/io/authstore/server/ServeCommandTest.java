@@ -119,6 +119,74 @@ class ServeCommandTest {
     assertThat(firstLine(o.err())).contains(option);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--redis-password | a-redis-password-that-must-not-show",
+        "--redis-port | 6380",
+        "--redis-db | 3",
+        "--redis-sentinel-master | mymaster",
+      })
+  void redisSetting_withoutALocation_isRefused_notIgnoredOnTheMemoryBackend(
+      String option, String value) {
+    Outcome o = validate(option, value);
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err()))
+        .contains(option, "without a Redis location")
+        .doesNotContain("a-redis-password-that-must-not-show");
+  }
+
+  @Test
+  void apiKeys_withAnEntrySeparatedByAComma_neverEchoesTheNextSecret() {
+    String first = ApiKeys.generateSecret();
+    String second = ApiKeys.generateSecret();
+
+    Outcome o =
+        validate(
+            "--api-keys",
+            "checkout:" + first + "=tickets:issue,iframe:" + second + "=tickets:consume");
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(o.err()).contains("--api-keys", "';'").doesNotContain(first).doesNotContain(second);
+  }
+
+  @Test
+  void apiKeysFile_withOnlyComments_isRefused_notReplacedByAGeneratedKey(@TempDir Path dir)
+      throws IOException {
+    Path file = Files.writeString(dir.resolve("keys"), "# none yet\n\n");
+
+    Outcome o = validate("--api-keys-file", file.toString());
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err())).contains("--api-keys-file", "holds no key");
+  }
+
+  @Test
+  void apiKeys_withOnlySeparators_isRefused() {
+    Outcome o = validate("--api-keys", ";;");
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err())).contains("--api-keys", "holds no key");
+  }
+
+  @Test
+  void shutdownGrace_overAnHour_isRefused_namingTheOption() {
+    Outcome o = validate("--shutdown-grace", "200000000000d");
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err())).contains("--shutdown-grace");
+  }
+
+  @Test
+  void emptyDuration_isAUsageError_thatSaysItIsEmpty() {
+    Outcome o = validate("--ticket-ttl", "");
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err())).contains("--ticket-ttl", "empty value");
+  }
+
   @Test
   void apiKeysError_neverEchoesTheSecret() {
     String secret = ApiKeys.generateSecret();

@@ -1,0 +1,62 @@
+package io.authstore.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line's own handling: the default command, and usage errors that show no secret. */
+class MainTest {
+  private static final String SECRET = ApiKeys.generateSecret();
+
+  /** Exit code and standard error of a run that fails before any command does its work. */
+  private record Run(int exitCode, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(Main.withDefaultCommand(args));
+    return new Run(code, err.toString());
+  }
+
+  @Test
+  void mistypedSecretOption_isNamed_itsValueNever() {
+    Run r = run("--api-key", "ops:" + SECRET + "=admin");
+
+    assertThat(r.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(r.err()).contains("'--api-key'").doesNotContain(SECRET);
+  }
+
+  @Test
+  void mistypedOption_inTheEqualsForm_showsTheNameOnly() {
+    Run r = run("serve", "--redis-pasword=" + SECRET);
+
+    assertThat(r.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(r.err()).contains("'--redis-pasword'").doesNotContain(SECRET);
+  }
+
+  @Test
+  void optionBeforeACommand_isRefusedByTheRoot_notPassedToServe_andShowsNoValue() {
+    Run r = run("--api-key", SECRET, "status");
+
+    assertThat(r.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(r.err()).contains("'--api-key'").doesNotContain(SECRET).doesNotContain("status'");
+  }
+
+  @Test
+  void optionsAlone_stillMeanServe() {
+    assertThat(Main.withDefaultCommand(new String[] {"--port", "0"}))
+        .containsExactly("serve", "--port", "0");
+    assertThat(Main.withDefaultCommand(new String[] {"status", "--url", "http://x"}))
+        .containsExactly("status", "--url", "http://x");
+  }
+
+  @Test
+  void commandNames_areTheSubcommands() {
+    assertThat(Main.COMMANDS)
+        .containsExactlyInAnyOrderElementsOf(Main.commandLine().getSubcommands().keySet());
+  }
+}
