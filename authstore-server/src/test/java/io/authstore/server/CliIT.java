@@ -3,6 +3,7 @@ package io.authstore.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.authstore.redis.RedisConnectionConfig;
 import io.authstore.testkit.RedisProcess;
 import java.io.ByteArrayInputStream;
@@ -11,12 +12,14 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -373,6 +376,106 @@ class CliIT {
 
       assertThat(run.exitCode()).isEqualTo(Main.EXIT_UNAVAILABLE);
       assertThat(run.err()).startsWith("authstore: ").contains("300ms");
+    }
+  }
+
+  /**
+   * A stand-in for the wrong service behind {@code --url}: it answers every request with the given
+   * status and body, or (body null) sends the headers and part of a body, then stalls.
+   */
+  private static HttpServer standIn(int status, String body) throws IOException {
+    HttpServer http =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext(
+        "/",
+        exchange -> {
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          if (body == null) {
+            exchange.sendResponseHeaders(200, 100);
+            exchange.getResponseBody().write("{\"revo".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            try {
+              Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          } else {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+          }
+          exchange.close();
+        });
+    // Daemon threads: a stalled exchange never keeps the test JVM alive.
+    http.setExecutor(
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "cli-stand-in");
+              t.setDaemon(true);
+              return t;
+            }));
+    http.start();
+    return http;
+  }
+
+  @Test
+  void check_whenTheAnswerHasNoRevokedField_exits3_neverSaysNotRevoked() throws IOException {
+    HttpServer http = standIn(200, "{}");
+    try {
+      Run run =
+          cli(
+              "check",
+              "--url=http://127.0.0.1:" + http.getAddress().getPort(),
+              "--api-key=" + TestServers.ADMIN_KEY,
+              "--jti=j1",
+              "--exit-status");
+
+      assertThat(run.exitCode()).isEqualTo(Main.EXIT_UNAVAILABLE);
+      assertThat(run.out()).doesNotContain("revoked");
+      assertThat(run.err()).contains("'revoked'", "--url");
+    } finally {
+      http.stop(0);
+    }
+  }
+
+  @Test
+  void ticketConsume_whenTheAnswerHasNoSubject_exits3() throws IOException {
+    HttpServer http = standIn(200, "{\"ok\":true}");
+    try {
+      Run run =
+          cli(
+              "ticket",
+              "consume",
+              "--url=http://127.0.0.1:" + http.getAddress().getPort(),
+              "--api-key=" + TestServers.ADMIN_KEY,
+              "some-ticket-value");
+
+      assertThat(run.exitCode()).isEqualTo(Main.EXIT_UNAVAILABLE);
+      assertThat(run.err()).contains("'subject'").doesNotContain("some-ticket-value");
+    } finally {
+      http.stop(0);
+    }
+  }
+
+  @Test
+  void serverThatStallsInTheBody_exits3_afterTheTimeout() throws IOException {
+    HttpServer http = standIn(200, null);
+    try {
+      long start = System.nanoTime();
+      Run run =
+          cli(
+              "status",
+              "--url=http://127.0.0.1:" + http.getAddress().getPort(),
+              "--timeout=500ms",
+              "--api-key=" + TestServers.ADMIN_KEY);
+
+      assertThat(run.exitCode()).isEqualTo(Main.EXIT_UNAVAILABLE);
+      assertThat(run.err()).contains("500ms");
+      // Not a timing assertion: the stand-in stalls for 30 s, so any answer well before that
+      // means the timeout, not the server, ended the wait.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(25));
+    } finally {
+      http.stop(0);
     }
   }
 

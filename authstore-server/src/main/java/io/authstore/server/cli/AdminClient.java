@@ -3,9 +3,9 @@ package io.authstore.server.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.authstore.server.AuthstoreServer;
 import io.authstore.server.Main;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -18,6 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Calls the authstore HTTP API with the JDK {@link HttpClient}, one client per command run. Sends
@@ -101,22 +105,60 @@ final class AdminClient {
           .header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofByteArray(toJson(body)));
     }
+    // The timeout covers the whole answer: the request's own timeout stops at the headers, and
+    // a server that sends them and then stalls would hold the command forever.
+    CompletableFuture<HttpResponse<String>> pending =
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      throw new CliFailure(
-          Main.EXIT_UNAVAILABLE, "no answer from " + base + " within " + timeoutText());
-    } catch (ConnectException e) {
-      throw new CliFailure(Main.EXIT_UNAVAILABLE, "cannot connect to " + base + reason(e));
-    } catch (IOException e) {
-      throw new CliFailure(Main.EXIT_UNAVAILABLE, "cannot reach " + base + reason(e));
+      response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      pending.cancel(true);
+      throw noAnswer();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpTimeoutException) {
+        throw noAnswer();
+      }
+      if (cause instanceof ConnectException) {
+        throw new CliFailure(Main.EXIT_UNAVAILABLE, "cannot connect to " + base + reason(cause));
+      }
+      throw new CliFailure(Main.EXIT_UNAVAILABLE, "cannot reach " + base + reason(cause));
     } catch (InterruptedException e) {
+      pending.cancel(true);
       Thread.currentThread().interrupt();
       throw new CliFailure(Main.EXIT_UNAVAILABLE, "interrupted");
     }
     return new Answer(
         response.statusCode(), parse(response), response.headers().firstValue("Retry-After"));
+  }
+
+  private CliFailure noAnswer() {
+    return new CliFailure(
+        Main.EXIT_UNAVAILABLE, "no complete answer from " + base + " within " + timeoutText());
+  }
+
+  /**
+   * The field of a success answer that the command reports, checked: an answer without it is not
+   * from an authstore server (a wrong {@code --url}, a proxy's page), and reporting a default ("not
+   * revoked") would be a wrong answer, not a failure.
+   *
+   * @throws CliFailure {@link Main#EXIT_UNAVAILABLE} if the field is missing or of another type
+   */
+  JsonNode field(JsonNode answer, String name, JsonNodeType type) {
+    JsonNode value = answer.get(name);
+    if (value == null || value.getNodeType() != type) {
+      throw new CliFailure(
+          Main.EXIT_UNAVAILABLE,
+          "the answer from "
+              + base
+              + " has no "
+              + type.name().toLowerCase(Locale.ROOT)
+              + " '"
+              + name
+              + "': is --url an authstore server?");
+    }
+    return value;
   }
 
   /** The body of a 2xx JSON answer; otherwise the failure that matches the status. */
@@ -173,7 +215,7 @@ final class AdminClient {
     return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms";
   }
 
-  private static String reason(IOException e) {
+  private static String reason(Throwable e) {
     // The JDK often gives a ConnectException without a message.
     String m = e.getMessage();
     if (m == null && e.getCause() != null) {

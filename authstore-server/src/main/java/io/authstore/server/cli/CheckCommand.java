@@ -1,5 +1,6 @@
 package io.authstore.server.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.authstore.server.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,7 +65,8 @@ public final class CheckCommand extends AdminCommand {
           .append("&issued_at=")
           .append(AdminClient.encode(instant("--issued-at", issuedAt).toString()));
     }
-    boolean revoked = client.get(path.toString()).path("revoked").asBoolean(false);
+    boolean revoked =
+        client.field(client.get(path.toString()), "revoked", JsonNodeType.BOOLEAN).asBoolean();
     spec.commandLine().getOut().println(revoked ? "revoked" : "not revoked");
     spec.commandLine().getOut().flush();
     return revoked && exitStatus ? Main.EXIT_NEGATIVE : 0;

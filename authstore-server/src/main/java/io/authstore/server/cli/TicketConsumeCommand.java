@@ -1,5 +1,6 @@
 package io.authstore.server.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.authstore.server.Main;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,6 +56,7 @@ public final class TicketConsumeCommand extends AdminCommand {
       CliFailure f = client.failure(answer);
       return fail(f.exitCode(), f.getMessage().replace(value, "<ticket>"));
     }
+    client.field(answer.json(), "subject", JsonNodeType.STRING);
     printJson(answer.json());
     return 0;
   }
