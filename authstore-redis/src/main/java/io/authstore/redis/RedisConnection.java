@@ -4,6 +4,7 @@ import io.authstore.StoreUnavailableException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -273,9 +274,11 @@ final class RedisConnection implements AutoCloseable {
   private StatefulRedisConnection<String, String> borrow(String operation) {
     try {
       return waiting.borrowObject();
-    } catch (RuntimeException e) {
+    } catch (RedisException e) {
       throw RedisFailures.translate(e, operation);
     } catch (Exception e) {
+      // Every other failure to lend one (the pool exhausted past its wait: NoSuchElementException,
+      // or a connection that could not be made) is the store being unavailable, not a bug.
       throw new StoreUnavailableException(
           operation + ": no connection for a write that waits for replicas: " + e.getMessage(), e);
     }
@@ -284,7 +287,9 @@ final class RedisConnection implements AutoCloseable {
   private void awaitReplication(RedisClusterAsyncCommands<String, String> on, String operation) {
     long acked =
         await(
-            on.waitForReplication(config.waitReplicas(), config.waitTimeout().toMillis()),
+            // At least 1 ms: WAIT with a timeout of 0 blocks until the replicas answer.
+            on.waitForReplication(
+                config.waitReplicas(), Math.max(1, config.waitTimeout().toMillis())),
             operation);
     if (acked < config.waitReplicas()) {
       throw new StoreUnavailableException(

@@ -23,6 +23,7 @@ final class RedisFailures {
           "BUSY",
           "OOM",
           "NOREPLICAS",
+          "MISCONF",
           "MOVED",
           "ASK",
           "UNBLOCKED");
