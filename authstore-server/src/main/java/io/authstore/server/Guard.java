@@ -127,6 +127,10 @@ final class Guard {
     long wait = key == null ? 0 : perKey.tryTake(key.name());
     if (wait == 0) {
       wait = perAddress.tryTake(ctx.ip());
+      if (wait > 0 && key != null) {
+        // Refused by its address: a noisy client must not spend a shared key's budget.
+        perKey.giveBack(key.name());
+      }
     }
     if (wait > 0) {
       throw ApiError.retryLater(

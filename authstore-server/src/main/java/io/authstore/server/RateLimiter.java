@@ -51,6 +51,20 @@ final class RateLimiter {
     return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
   }
 
+  /**
+   * Returns a request taken by {@link #tryTake} that another limit then refused, so that requests
+   * which were not served do not spend this key's budget.
+   */
+  void giveBack(String key) {
+    if (perSecond == 0) {
+      return;
+    }
+    Bucket bucket = buckets.getIfPresent(key);
+    if (bucket != null) {
+      bucket.addTokens(1);
+    }
+  }
+
   private Bucket newBucket() {
     return Bucket.builder()
         .addLimit(

@@ -1,0 +1,53 @@
+package io.authstore.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RateLimiterTest {
+  @Test
+  void aBucketAllowsItsRate_thenAsksToWait() {
+    RateLimiter limiter = new RateLimiter(2);
+
+    assertThat(limiter.tryTake("k")).isZero();
+    assertThat(limiter.tryTake("k")).isZero();
+    assertThat(limiter.tryTake("k")).isEqualTo(1);
+    assertThat(limiter.tryTake("other")).as("another key, another bucket").isZero();
+  }
+
+  @Test
+  void aRequestGivenBack_isAvailableAgain() {
+    RateLimiter limiter = new RateLimiter(2);
+    limiter.tryTake("k");
+    limiter.tryTake("k");
+
+    limiter.giveBack("k");
+
+    assertThat(limiter.tryTake("k")).isZero();
+    assertThat(limiter.tryTake("k")).isEqualTo(1);
+  }
+
+  @Test
+  void givingBack_neverRaisesABucketAboveItsBurst() {
+    RateLimiter limiter = new RateLimiter(2);
+    limiter.tryTake("k");
+
+    limiter.giveBack("k");
+    limiter.giveBack("k");
+    limiter.giveBack("k");
+
+    assertThat(limiter.tryTake("k")).isZero();
+    assertThat(limiter.tryTake("k")).isZero();
+    assertThat(limiter.tryTake("k")).isEqualTo(1);
+  }
+
+  @Test
+  void unlimited_neverWaits_andGivingBackIsANoOp() {
+    RateLimiter limiter = new RateLimiter(0);
+    limiter.giveBack("k");
+
+    for (int i = 0; i < 1000; i++) {
+      assertThat(limiter.tryTake("k")).isZero();
+    }
+  }
+}
