@@ -54,7 +54,9 @@ public interface TicketStore extends AutoCloseable {
    * @param ticket what was presented; any length
    * @return the outcome, with the ticket's subject and attributes when consumed
    * @throws NullPointerException if ticket is null
-   * @throws io.authstore.StoreUnavailableException if the store cannot be reached
+   * @throws io.authstore.StoreUnavailableException if the store cannot be reached, or did not
+   *     answer in time: a remote store may then have consumed the ticket all the same, so a retry
+   *     that finds it {@code REUSED} may be this call's own first attempt
    */
   ConsumeResult consume(String ticket);
 
