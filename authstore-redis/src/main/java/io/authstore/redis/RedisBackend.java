@@ -61,6 +61,9 @@ public final class RedisBackend implements AutoCloseable {
    * @return the backend
    * @throws StoreUnavailableException if Redis cannot be reached and fallback is {@link
    *     FallbackPolicy#FAIL}
+   * @throws io.authstore.AuthstoreException if Redis answers but refuses the connection (wrong
+   *     password or user, a database out of range, Cluster against a standalone server): whatever
+   *     the fallback, a configuration to fix is never taken for an outage
    */
   public static RedisBackend open(
       RedisConnectionConfig config,

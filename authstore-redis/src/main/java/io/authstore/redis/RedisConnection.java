@@ -1,9 +1,11 @@
 package io.authstore.redis;
 
+import io.authstore.AuthstoreException;
 import io.authstore.StoreUnavailableException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
@@ -25,6 +27,7 @@ import io.lettuce.core.resource.Delay;
 import io.lettuce.core.support.ConnectionPoolSupport;
 import java.time.Duration;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -177,12 +180,24 @@ final class RedisConnection implements AutoCloseable {
         if (client != null) {
           client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
+        RedisCommandExecutionException refusal = refusal(e);
+        if (refusal != null
+            && !(RedisFailures.translate(refusal, "connect")
+                instanceof StoreUnavailableException)) {
+          // Redis answered, and said no (WRONGPASS, NOAUTH, NOPERM, a database out of range, a
+          // Cluster client on a standalone server): a configuration to fix, not an outage to
+          // wait out or to fall back from. A "not now" (LOADING, ...) is retried as before.
+          // Redis's error texts carry no password.
+          resources.shutdown(0, 1, TimeUnit.SECONDS);
+          throw new AuthstoreException(
+              "redis " + config.nodes() + " refused the connection: " + refusal.getMessage(), e);
+        }
         log.warn(
             "redis connection attempt {}/{} to {} failed: {}",
             attempt,
             config.connectAttempts(),
             config.nodes(),
-            e.getMessage());
+            causes(e));
       }
     }
     resources.shutdown(0, 1, TimeUnit.SECONDS);
@@ -193,6 +208,25 @@ final class RedisConnection implements AutoCloseable {
             + config.connectAttempts()
             + " attempts",
         last);
+  }
+
+  /** The error reply Redis gave while a connection was being set up, if that is what failed. */
+  private static RedisCommandExecutionException refusal(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RedisCommandExecutionException e) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** The messages of a failure and its causes: Lettuce's own says only "Unable to connect". */
+  private static String causes(Throwable failure) {
+    StringJoiner text = new StringJoiner(": ");
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      text.add(String.valueOf(t.getMessage()));
+    }
+    return text.toString();
   }
 
   RedisClusterAsyncCommands<String, String> async() {
