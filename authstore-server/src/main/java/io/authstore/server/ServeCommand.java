@@ -1,5 +1,6 @@
 package io.authstore.server;
 
+import io.authstore.StoreUnavailableException;
 import io.authstore.jwt.JwtVerifierOptions;
 import io.authstore.redis.RedisBackend.FallbackPolicy;
 import io.authstore.redis.RedisConnectionConfig;
@@ -9,6 +10,7 @@ import io.authstore.revocation.RevocationOptions;
 import io.authstore.ticket.TicketOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -375,9 +377,13 @@ final class ServeCommand implements Callable<Integer> {
     AuthstoreServer server;
     try {
       server = AuthstoreServer.start(config);
-    } catch (RuntimeException e) {
+    } catch (StoreUnavailableException e) {
       spec.commandLine().getErr().println("authstore: cannot start: " + e.getMessage());
       return Main.EXIT_UNAVAILABLE;
+    } catch (RuntimeException e) {
+      // Not an outage: an address that cannot be bound, a Redis that refuses the credentials.
+      spec.commandLine().getErr().println("authstore: cannot start: " + startFailure(e, config));
+      return Main.EXIT_USAGE;
     }
     server
         .generatedAdminKey()
@@ -454,6 +460,24 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+  }
+
+  /**
+   * What stopped the start, naming the options to change when the port or address cannot be bound:
+   * Javalin's own message speaks of a port in use even for an address that is not local.
+   */
+  private static String startFailure(RuntimeException e, ServerConfig config) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException bind) {
+        return "--bind / --port: cannot listen on "
+            + config.bind()
+            + ":"
+            + config.port()
+            + ": "
+            + bind.getMessage();
+      }
+    }
+    return e.getMessage();
   }
 
   private RedisConnectionConfig redisConfig() {

@@ -2,8 +2,11 @@ package io.authstore.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -58,5 +61,25 @@ class MainTest {
   void commandNames_areTheSubcommands() {
     assertThat(Main.COMMANDS)
         .containsExactlyInAnyOrderElementsOf(Main.commandLine().getSubcommands().keySet());
+  }
+
+  @Test
+  void portInUse_isAUsageError_namingBindAndPort() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run r =
+          run(
+              "serve",
+              "--bind",
+              "127.0.0.1",
+              "--port",
+              Integer.toString(taken.getLocalPort()),
+              "--api-keys",
+              "ops:" + SECRET + "=admin");
+
+      assertThat(r.exitCode()).isEqualTo(Main.EXIT_USAGE);
+      assertThat(r.err())
+          .contains("--bind / --port", "127.0.0.1:" + taken.getLocalPort())
+          .doesNotContain(SECRET);
+    }
   }
 }
