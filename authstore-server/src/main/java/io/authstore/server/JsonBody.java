@@ -68,6 +68,13 @@ final class JsonBody {
     if (!tree.isObject()) {
       throw ApiError.of(400, "invalid_json", "body must be a JSON object");
     }
+    // The bytes are valid UTF-8, so a lone surrogate can only come from a \\u escape. It is not
+    // text (RFC 8259 §8.2), and Redis would store it as '?', so that "a\\ud800" and "a?" were one
+    // subject there and two in memory.
+    if (text.contains("\\u") && holdsLoneSurrogate(tree)) {
+      throw ApiError.of(
+          400, "invalid_json", "a string holds a lone surrogate (a \\u escape of half a pair)");
+    }
     for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!allowed.contains(name)) {
@@ -82,6 +89,38 @@ final class JsonBody {
       }
     }
     return new JsonBody((ObjectNode) tree);
+  }
+
+  private static boolean holdsLoneSurrogate(JsonNode node) {
+    if (node.isTextual()) {
+      return loneSurrogate(node.textValue());
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      if (loneSurrogate(field.getKey()) || holdsLoneSurrogate(field.getValue())) {
+        return true;
+      }
+    }
+    for (JsonNode element : node) {
+      if (!node.isObject() && holdsLoneSurrogate(element)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean loneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An empty body, for routes whose fields are all optional. */

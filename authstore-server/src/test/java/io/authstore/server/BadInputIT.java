@@ -437,6 +437,29 @@ class BadInputIT {
             revokeAll,
             "text/plain",
             "{}"));
+    // Lone surrogates: \\u escapes of half a pair are not text (RFC 8259 §8.2).
+    t.add(
+        json(
+            "issue: subject a lone high surrogate",
+            400,
+            "invalid_json",
+            issue,
+            "{\"subject\":\"a\\ud800\"}"));
+    t.add(
+        json(
+            "issue: attribute value a lone low surrogate",
+            400,
+            "invalid_json",
+            issue,
+            "{\"subject\":\"a\",\"attributes\":{\"k\":\"\\udc00\"}}"));
+    t.add(
+        json(
+            "revoke: jti with a lone surrogate",
+            400,
+            "invalid_json",
+            revoke,
+            "{\"jti\":\"\\ud800j\",\"expires_at\":" + inAnHour + "}"));
+
     // Bodies in a coding the server would misread (Jetty decodes chunked and nothing else).
     t.add(
         new Case(
@@ -882,6 +905,13 @@ class BadInputIT {
     assertThat(r.status()).isEqualTo(415);
     assertThat(r.header("Accept-Encoding")).hasValue("identity");
     assertThat(r.json().path("message").asText()).contains("Content-Encoding gzip");
+  }
+
+  @Test
+  void aSurrogatePair_escaped_isText_andAccepted() {
+    Api.Response r = api.postJson("/auth/sessions", "{\"subject\":\"smile-\\ud83d\\ude00\"}");
+
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
   }
 
   @Test
