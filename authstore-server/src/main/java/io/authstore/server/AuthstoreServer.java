@@ -112,7 +112,7 @@ public final class AuthstoreServer implements AutoCloseable {
         config.bind(),
         server.port(),
         config.apiKeys().isEmpty() ? 1 : config.apiKeys().size(),
-        server.generatedAdminKey != null ? " (generated admin key printed on the console)" : "");
+        server.generatedAdminKey != null ? " (generated admin key printed on standard error)" : "");
     return server;
   }
 
@@ -123,7 +123,7 @@ public final class AuthstoreServer implements AutoCloseable {
 
   /**
    * The admin key generated at start when none was configured. The {@code serve} command prints it
-   * once on the console; it is never logged.
+   * once on standard error; it is never logged.
    */
   public Optional<String> generatedAdminKey() {
     return Optional.ofNullable(generatedAdminKey);

@@ -389,8 +389,10 @@ final class ServeCommand implements Callable<Integer> {
         .generatedAdminKey()
         .ifPresent(
             key -> {
-              // Printed once on the console, never through the logger.
-              PrintWriter out = spec.commandLine().getOut();
+              // Printed once on standard error, never through the logger, whose lines go to
+              // standard output: with --log-format json, standard output stays one JSON object
+              // per line.
+              PrintWriter out = spec.commandLine().getErr();
               out.println();
               out.println("No API key configured (AUTHSTORE_API_KEYS or AUTHSTORE_API_KEYS_FILE).");
               out.println("Generated an admin key for this run; it is shown only here:");
