@@ -578,9 +578,13 @@ public final class JwtVerifierOptions {
     if (url.getHost() == null) {
       // No server-based authority: either none at all (file:///...), shown as it is, or one Java
       // could not split into user info and host, which may hold a password: hidden.
-      return url.getRawAuthority() == null
-          ? url.getScheme() + ":" + url.getRawSchemeSpecificPart()
-          : url.getScheme() + "://…" + (url.getRawPath() == null ? "" : url.getRawPath());
+      if (url.isOpaque()) {
+        return url.getScheme() + ":…";
+      }
+      return url.getScheme()
+          + "://"
+          + (url.getRawAuthority() == null ? "" : "…")
+          + (url.getRawPath() == null ? "" : url.getRawPath());
     }
     return url.getScheme()
         + "://"

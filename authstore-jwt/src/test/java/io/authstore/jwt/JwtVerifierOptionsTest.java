@@ -248,5 +248,7 @@ class JwtVerifierOptionsTest {
         .isEqualTo("https://idp.example/jwks");
     assertThat(JwtVerifierOptions.withoutCredentials(URI.create("https://u:p@ss@idp.example/jwks")))
         .isEqualTo("https://…/jwks");
+    assertThat(JwtVerifierOptions.withoutCredentials(URI.create("https:user:token@idp/jwks")))
+        .isEqualTo("https:…");
   }
 }

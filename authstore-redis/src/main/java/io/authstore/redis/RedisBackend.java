@@ -61,9 +61,10 @@ public final class RedisBackend implements AutoCloseable {
    * @return the backend
    * @throws StoreUnavailableException if Redis cannot be reached and fallback is {@link
    *     FallbackPolicy#FAIL}
-   * @throws io.authstore.AuthstoreException if Redis answers but refuses the connection (wrong
-   *     password or user, a database out of range, Cluster against a standalone server): whatever
-   *     the fallback, a configuration to fix is never taken for an outage
+   * @throws io.authstore.AuthstoreException if a standalone Redis answers but refuses the
+   *     connection (wrong password or user, a database out of range): whatever the fallback, a
+   *     configuration to fix is not taken for an outage. (On Cluster, Lettuce gathers the nodes'
+   *     failures in another way and such a refusal is still retried as an outage; not tested.)
    */
   public static RedisBackend open(
       RedisConnectionConfig config,

@@ -181,9 +181,7 @@ final class RedisConnection implements AutoCloseable {
           client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
         RedisCommandExecutionException refusal = refusal(e);
-        if (refusal != null
-            && !(RedisFailures.translate(refusal, "connect")
-                instanceof StoreUnavailableException)) {
+        if (refusal != null && isConfigurationError(refusal.getMessage())) {
           // Redis answered, and said no (WRONGPASS, NOAUTH, NOPERM, a database out of range, a
           // Cluster client on a standalone server): a configuration to fix, not an outage to
           // wait out or to fall back from. A "not now" (LOADING, ...) is retried as before.
@@ -208,6 +206,26 @@ final class RedisConnection implements AutoCloseable {
             + config.connectAttempts()
             + " attempts",
         last);
+  }
+
+  /**
+   * Replies that say the configuration is wrong, not that Redis is busy: anything else (LOADING,
+   * "ERR max number of clients reached", ...) is retried and may be fallen back from.
+   */
+  private static final List<String> CONFIGURATION_ERRORS =
+      List.of(
+          "WRONGPASS",
+          "NOAUTH",
+          "NOPERM",
+          "DENIED",
+          "ERR DB index",
+          "ERR invalid password",
+          "ERR AUTH",
+          "ERR Client sent AUTH",
+          "ERR This instance has cluster support disabled");
+
+  private static boolean isConfigurationError(String reply) {
+    return reply != null && CONFIGURATION_ERRORS.stream().anyMatch(reply::startsWith);
   }
 
   /** The error reply Redis gave while a connection was being set up, if that is what failed. */

@@ -208,6 +208,8 @@ class RedisConnectionConfigTest {
     RedisConnectionConfig c =
         RedisConnectionConfig.fromUri("redis://:p%40ss%2Fw%23rd@localhost:6379").build();
 
+    assertThat(c.hasPassword()).isTrue();
+    assertThat(new String(c.toRedisUris().get(0).getPassword())).isEqualTo("p@ss/w#rd");
     assertThat(c.toString()).doesNotContain("p@ss");
   }
 }

@@ -6,9 +6,8 @@ import io.authstore.server.cli.RevokeSubjectCommand;
 import io.authstore.server.cli.StatusCommand;
 import io.authstore.server.cli.TicketCommand;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -47,10 +46,6 @@ public final class Main implements Runnable {
   /** The server refused the request: authentication, scope, rate limit or bad input. */
   public static final int EXIT_REFUSED = 4;
 
-  /** The commands' names, as in {@code subcommands} above. */
-  static final Set<String> COMMANDS =
-      Set.of("serve", "revoke", "check", "revoke-subject", "ticket", "status");
-
   /** Runs the command line; {@code serve} when no command is given. */
   public static void main(String[] args) {
     System.exit(run(args));
@@ -72,10 +67,7 @@ public final class Main implements Runnable {
             || first.equals("--help")
             || first.equals("-V")
             || first.equals("--version");
-    // Options before a command belong to that command, not to serve: left as they are, the root
-    // refuses them (unknown option) instead of serve refusing the command's name and values.
-    boolean namesCommand = Arrays.stream(args).anyMatch(COMMANDS::contains);
-    if (first.startsWith("-") && !rootOption && !namesCommand) {
+    if (first.startsWith("-") && !rootOption) {
       String[] effective = new String[args.length + 1];
       effective[0] = "serve";
       System.arraycopy(args, 0, effective, 1, args.length);
@@ -104,6 +96,8 @@ public final class Main implements Runnable {
    * options lists every unmatched argument, and the value after a mistyped option ({@code --api-key
    * ops:<secret>=admin}) is often a secret: only the names of unknown options are shown.
    */
+  private static final Pattern OPTION_NAME = Pattern.compile("--[a-z][a-z0-9-]{0,40}");
+
   static String safeMessage(CommandLine.ParameterException e) {
     if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched)) {
       return e.getMessage();
@@ -111,9 +105,11 @@ public final class Main implements Runnable {
     List<String> options = new ArrayList<>();
     int others = 0;
     for (String argument : unmatched.getUnmatched()) {
-      if (argument.startsWith("-") && argument.length() > 1) {
-        int eq = argument.indexOf('=');
-        options.add("'" + (eq < 0 ? argument : argument.substring(0, eq)) + "'");
+      // Only what has the shape of an option's name: a secret may start with '-' too.
+      int eq = argument.indexOf('=');
+      String name = eq < 0 ? argument : argument.substring(0, eq);
+      if (OPTION_NAME.matcher(name).matches()) {
+        options.add("'" + name + "'");
       } else {
         others++;
       }

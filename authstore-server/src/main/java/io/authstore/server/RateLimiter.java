@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 
 /**
@@ -20,12 +21,19 @@ final class RateLimiter {
 
   private final int perSecond;
   private final Cache<String, Bucket> buckets;
+  private final TimeMeter time;
 
   /**
    * @param perSecond requests per second per key; 0 means unlimited
    */
   RateLimiter(int perSecond) {
+    this(perSecond, TimeMeter.SYSTEM_NANOTIME);
+  }
+
+  /** With the time source the buckets refill by; tests give one that stands still. */
+  RateLimiter(int perSecond, TimeMeter time) {
     this.perSecond = perSecond;
+    this.time = time;
     this.buckets =
         Caffeine.newBuilder()
             .maximumSize(MAX_BUCKETS)
@@ -67,6 +75,7 @@ final class RateLimiter {
 
   private Bucket newBucket() {
     return Bucket.builder()
+        .withCustomTimePrecision(time)
         .addLimit(
             Bandwidth.builder()
                 .capacity(perSecond)

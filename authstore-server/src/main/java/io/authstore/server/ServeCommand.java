@@ -437,6 +437,14 @@ final class ServeCommand implements Callable<Integer> {
                       .policy(
                           parseEnum("--staleness-policy", stalenessPolicy, StalenessPolicy.class))
                       .build()));
+      // Each alone first, so that a bad value names its option; then together (the default TTL
+      // must not exceed the maximum).
+      option("--ticket-ttl", () -> TicketOptions.builder().defaultTtl(ticketTtl).build());
+      option("--ticket-max-ttl", () -> TicketOptions.builder().maxTtl(ticketMaxTtl).build());
+      option("--max-tickets", () -> TicketOptions.builder().maxActive(maxTickets).build());
+      option(
+          "--max-tickets-per-subject",
+          () -> TicketOptions.builder().maxActivePerSubject(maxTicketsPerSubject).build());
       b.tickets(
           option(
               "--ticket-ttl / --ticket-max-ttl / --max-tickets / --max-tickets-per-subject",
@@ -508,6 +516,11 @@ final class ServeCommand implements Callable<Integer> {
     RedisConnectionConfig.Builder redis =
         option(location, () -> RedisConnectionConfig.fromEnvironment(env));
     if (redis == null) {
+      // Kubernetes service links and Docker's --link set REDIS_PORT=tcp://host:port in every
+      // container beside a service named redis: not a setting of ours.
+      if (env.getOrDefault("REDIS_PORT", "").startsWith("tcp://")) {
+        env.remove("REDIS_PORT");
+      }
       if (!env.isEmpty()) {
         // A password or port without a location is a location someone forgot: on the memory
         // backend, instances would share nothing, and nothing would say so.
@@ -516,7 +529,8 @@ final class ServeCommand implements Callable<Integer> {
                 + " ("
                 + String.join(", ", env.keySet())
                 + ") given without a Redis location: give REDIS_URL, REDIS_HOST,"
-                + " REDIS_CLUSTER_NODES or REDIS_SENTINEL_NODES, or unset them");
+                + " REDIS_CLUSTER_NODES or REDIS_SENTINEL_NODES, unset them, or run with"
+                + " --backend memory");
       }
       if (mode.equals("redis")) {
         throw new IllegalArgumentException(
@@ -741,7 +755,7 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     ApiKeys keys = ApiKeys.parse(text.toString(), "--api-keys/--api-keys-file");
-    if (keys.isEmpty() && text.length() > 0) {
+    if (keys.isEmpty() && (apiKeysFile != null || text.length() > 0)) {
       // Given, but only comments or separators: the server must not fall back to a generated
       // key as if nothing had been configured.
       throw new IllegalArgumentException(

@@ -2,12 +2,27 @@ package io.authstore.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bucket4j.TimeMeter;
 import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
+  /** Time that stands still: no bucket refills while a test runs, however slow the machine. */
+  private static final TimeMeter STILL =
+      new TimeMeter() {
+        @Override
+        public long currentTimeNanos() {
+          return 1_000_000_000L;
+        }
+
+        @Override
+        public boolean isWallClockBased() {
+          return false;
+        }
+      };
+
   @Test
   void aBucketAllowsItsRate_thenAsksToWait() {
-    RateLimiter limiter = new RateLimiter(2);
+    RateLimiter limiter = new RateLimiter(2, STILL);
 
     assertThat(limiter.tryTake("k")).isZero();
     assertThat(limiter.tryTake("k")).isZero();
@@ -17,7 +32,7 @@ class RateLimiterTest {
 
   @Test
   void aRequestGivenBack_isAvailableAgain() {
-    RateLimiter limiter = new RateLimiter(2);
+    RateLimiter limiter = new RateLimiter(2, STILL);
     limiter.tryTake("k");
     limiter.tryTake("k");
 
@@ -29,7 +44,7 @@ class RateLimiterTest {
 
   @Test
   void givingBack_neverRaisesABucketAboveItsBurst() {
-    RateLimiter limiter = new RateLimiter(2);
+    RateLimiter limiter = new RateLimiter(2, STILL);
     limiter.tryTake("k");
 
     limiter.giveBack("k");
@@ -43,7 +58,7 @@ class RateLimiterTest {
 
   @Test
   void unlimited_neverWaits_andGivingBackIsANoOp() {
-    RateLimiter limiter = new RateLimiter(0);
+    RateLimiter limiter = new RateLimiter(0, STILL);
     limiter.giveBack("k");
 
     for (int i = 0; i < 1000; i++) {

@@ -164,11 +164,57 @@ class ServeCommandTest {
   }
 
   @Test
+  void apiKeysFile_empty_isRefused(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("keys"), "");
+
+    Outcome o = validate("--api-keys-file", file.toString());
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err())).contains("--api-keys-file", "holds no key");
+  }
+
+  @Test
+  void redisPortOfAServiceLink_isNotASetting_theMemoryBackendStarts() {
+    Outcome o = validate("--redis-port", "tcp://10.0.0.7:6379");
+
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.config().redis()).isNull();
+  }
+
+  @Test
+  void redisSetting_withoutALocation_isAccepted_onTheMemoryBackend() {
+    Outcome o = validate("--backend", "memory", "--redis-password", "unused-here");
+
+    assertThat(o.exitCode()).as(o.err()).isZero();
+  }
+
+  @Test
+  void shutdownGrace_ofAnHour_isAccepted_aMillisecondMoreIsNot() {
+    assertThat(validate("--shutdown-grace", "1h").exitCode()).isZero();
+    assertThat(validate("--shutdown-grace", "3600001ms").exitCode()).isEqualTo(Main.EXIT_USAGE);
+  }
+
+  @Test
   void apiKeys_withOnlySeparators_isRefused() {
     Outcome o = validate("--api-keys", ";;");
 
     assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
     assertThat(firstLine(o.err())).contains("--api-keys", "holds no key");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--max-tickets | 0",
+        "--max-tickets-per-subject | 0",
+        "--ticket-max-ttl | 0s",
+      })
+  void ticketOption_outOfBounds_namesItsOwnOption_first(String option, String value) {
+    Outcome o = validate(option, value);
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err())).startsWith(option + ":");
   }
 
   @Test

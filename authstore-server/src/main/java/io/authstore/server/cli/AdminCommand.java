@@ -26,7 +26,8 @@ abstract class AdminCommand implements Callable<Integer> {
 
   static final String EXIT_USAGE = "2:Bad usage: a missing or invalid option.";
   static final String EXIT_UNAVAILABLE =
-      "3:The server or its store is unreachable: connection refused, timeout, 503.";
+      "3:The server or its store is unreachable: connection refused, timeout, 503;"
+          + " or the answer is not an authstore server's.";
   static final String EXIT_REFUSED =
       "4:The server refused: API key missing or wrong, scope, rate limit, invalid input.";
 
@@ -136,8 +137,10 @@ abstract class AdminCommand implements Callable<Integer> {
   }
 
   private java.time.Duration timeout() {
-    if (connection.timeout.isNegative() || connection.timeout.isZero()) {
-      throw usage("--timeout must be positive: " + connection.timeout);
+    if (connection.timeout.isNegative()
+        || connection.timeout.isZero()
+        || connection.timeout.compareTo(java.time.Duration.ofHours(1)) > 0) {
+      throw usage("--timeout must be more than 0 and at most 1h: " + connection.timeout);
     }
     return connection.timeout;
   }
