@@ -145,4 +145,41 @@ class RedisWaitForReplicasIT {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void moreWaitingWritesThanPooledConnections_failAsUnavailable_neverWithAnotherException()
+      throws Exception {
+    RedisConnectionConfig config =
+        RedisConnectionConfig.builder()
+            .standalone("127.0.0.1", master.port())
+            .commandTimeout(Duration.ofSeconds(1))
+            .waitForReplicas(1, Duration.ofMillis(900))
+            .build();
+    revocations = RedisRevocationStore.connect(config, RevocationOptions.defaults());
+    tickets = RedisTicketStore.connect(config, TicketOptions.defaults());
+    replica.pause();
+    int writers = 3 * RedisConnection.MAX_WAITING_WRITES;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      // Each write holds a pooled connection for the 900 ms WAIT; a borrower waits at most the
+      // 1 s command timeout, so the third third of the writers cannot get one.
+      Instant expires = Instant.now().plus(Duration.ofMinutes(5));
+      List<Future<?>> writes = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        String jti = "jti-" + i;
+        writes.add(pool.submit(() -> revocations.revoke("iss", jti, expires)));
+      }
+      int noConnection = 0;
+      for (Future<?> f : writes) {
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(f::get);
+        assertThat(failure).hasCauseInstanceOf(StoreUnavailableException.class);
+        if (failure.getCause().getMessage().contains("no connection for a write")) {
+          noConnection++;
+        }
+      }
+      assertThat(noConnection).as("writes that found no pooled connection").isPositive();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
