@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Iterator;
@@ -95,32 +96,26 @@ final class JsonBody {
     if (node.isTextual()) {
       return loneSurrogate(node.textValue());
     }
-    for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = fields.next();
-      if (loneSurrogate(field.getKey()) || holdsLoneSurrogate(field.getValue())) {
-        return true;
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        if (loneSurrogate(field.getKey()) || holdsLoneSurrogate(field.getValue())) {
+          return true;
+        }
       }
+      return false;
     }
     for (JsonNode element : node) {
-      if (!node.isObject() && holdsLoneSurrogate(element)) {
+      if (holdsLoneSurrogate(element)) {
         return true;
       }
     }
     return false;
   }
 
+  /** Text UTF-8 cannot encode: only a surrogate without its other half. */
   private static boolean loneSurrogate(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return true;
-      }
-    }
-    return false;
+    return !StandardCharsets.UTF_8.newEncoder().canEncode(s);
   }
 
   /** An empty body, for routes whose fields are all optional. */
