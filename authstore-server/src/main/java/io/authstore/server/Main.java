@@ -79,6 +79,13 @@ public final class Main implements Runnable {
   /** The configured picocli command line, for tests that capture its output. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    // A ticket is base64url: one in 64 starts with '-', which picocli would take for an unknown
+    // option of ticket consume. Its only other options are --ticket-stdin and the shared ones.
+    cli.getSubcommands()
+        .get("ticket")
+        .getSubcommands()
+        .get("consume")
+        .setUnmatchedOptionsArePositionalParams(true);
     // Bad usage or configuration: the message (it names the option) and a pointer to --help,
     // not the whole usage text.
     cli.setParameterExceptionHandler(

@@ -350,6 +350,19 @@ class CliIT {
   }
 
   @Test
+  void ticketConsume_ofATicketThatStartsWithADash_isTheTicket_notAnOption() {
+    try (AuthstoreServer server = start()) {
+      // Not issued: the server answers invalid_ticket (exit 1), not picocli (exit 2).
+      String ticket = "-" + "A".repeat(42);
+      secrets.add(ticket);
+
+      Run run = cli(server, TestServers.CONSUME_KEY, "ticket", "consume", ticket);
+
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(Main.EXIT_NEGATIVE);
+    }
+  }
+
+  @Test
   void serverDown_exits3() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
