@@ -4,8 +4,11 @@ import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * How to reach Redis: one standalone server, a Sentinel group, or a Cluster; credentials, TLS,
@@ -38,6 +41,9 @@ import java.util.Objects;
  * once than the pool holds wait for a connection, within the command timeout.
  */
 public final class RedisConnectionConfig {
+  private static final Set<String> URI_OPTIONS = Set.of("database", "db", "sentinelmasterid");
+  private static final Pattern OPTION_NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
+
   /** Default connect timeout: 5 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -114,9 +120,10 @@ public final class RedisConnectionConfig {
     }
 
     /**
-     * @param text {@code host:port}
+     * @param text {@code host:port}, or {@code [address]:port} for an IPv6 address
      * @return the parsed address
-     * @throws IllegalArgumentException if it is not {@code host:port}
+     * @throws IllegalArgumentException if it is not {@code host:port}, or is an IPv6 address
+     *     without brackets (in {@code ::1:7000} the port cannot be told from the address)
      */
     public static HostAndPort parse(String text) {
       String t = text.trim();
@@ -124,16 +131,24 @@ public final class RedisConnectionConfig {
       if (colon <= 0 || colon == t.length() - 1) {
         throw new IllegalArgumentException("expected host:port, got '" + t + "'");
       }
+      String host = t.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]") && host.length() > 2) {
+        host = host.substring(1, host.length() - 1);
+      } else if (host.indexOf(':') >= 0 || host.indexOf('[') >= 0 || host.indexOf(']') >= 0) {
+        throw new IllegalArgumentException(
+            "expected host:port, got '" + t + "': write an IPv6 address in brackets, [::1]:6379");
+      }
       try {
-        return new HostAndPort(t.substring(0, colon), Integer.parseInt(t.substring(colon + 1)));
+        return new HostAndPort(host, Integer.parseInt(t.substring(colon + 1)));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("expected host:port, got '" + t + "'");
       }
     }
 
+    /** {@code host:port}, with an IPv6 address in brackets. */
     @Override
     public String toString() {
-      return host + ":" + port;
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
   }
 
@@ -153,9 +168,12 @@ public final class RedisConnectionConfig {
    * @throws IllegalArgumentException if the URI cannot be parsed
    */
   public static Builder fromUri(String uri) {
+    Objects.requireNonNull(uri, "uri");
+    // First, so that an option Lettuce would refuse with its own message is named.
+    checkUriOptions(uri);
     RedisURI parsed;
     try {
-      parsed = RedisURI.create(Objects.requireNonNull(uri, "uri"));
+      parsed = RedisURI.create(uri);
     } catch (RuntimeException e) {
       // Neither the URI nor Lettuce's message (which may quote it) is shown: a password with '/'
       // or '@' unescaped is exactly what makes it unparseable.
@@ -195,6 +213,42 @@ public final class RedisConnectionConfig {
   }
 
   /**
+   * Refuses a query option of the URI that this config does not carry, which Lettuce would parse
+   * and this class would otherwise drop: {@code timeout}, {@code verifyPeer}, {@code clientName}
+   * and any other. The database ({@code database}, {@code db}) and the Sentinel master ({@code
+   * sentinelMasterId}) are read.
+   */
+  private static void checkUriOptions(String uri) {
+    int from = Math.max(uri.lastIndexOf('@'), uri.indexOf("://") + 2);
+    int fragment = uri.indexOf('#', from);
+    String rest = fragment < 0 ? uri.substring(from) : uri.substring(from, fragment);
+    int query = rest.indexOf('?');
+    if (query < 0) {
+      return;
+    }
+    for (String param : rest.substring(query + 1).split("&")) {
+      int eq = param.indexOf('=');
+      String name = (eq < 0 ? param : param.substring(0, eq)).toLowerCase(Locale.ROOT);
+      if (param.isEmpty() || URI_OPTIONS.contains(name)) {
+        continue;
+      }
+      String shown = OPTION_NAME.matcher(name).matches() ? "'" + name + "'" : "(not shown)";
+      String hint =
+          switch (name) {
+            case "timeout" -> ": set the command timeout (commandTimeout, --redis-command-timeout)";
+            case "verifypeer" ->
+                ": rediss:// always verifies the server's certificate and host name";
+            default -> "";
+          };
+      throw new IllegalArgumentException(
+          "Redis URI option "
+              + shown
+              + " is not supported (only database, db and sentinelMasterId are read)"
+              + hint);
+    }
+  }
+
+  /**
    * Reads the environment variables the service documents: {@code REDIS_URL}; or {@code
    * REDIS_HOST}, {@code REDIS_PORT}, {@code REDIS_DB}; or {@code REDIS_CLUSTER_NODES}
    * (comma-separated host:port); or {@code REDIS_SENTINEL_NODES} with {@code
@@ -204,7 +258,11 @@ public final class RedisConnectionConfig {
    * @param env the environment, e.g. {@code System.getenv()}
    * @return a builder, or null if none of {@code REDIS_URL}, {@code REDIS_HOST}, {@code
    *     REDIS_CLUSTER_NODES}, {@code REDIS_SENTINEL_NODES} is set
-   * @throws IllegalArgumentException naming the variable that is malformed
+   * @throws IllegalArgumentException naming the variable that is malformed; or naming two locations
+   *     given at once, or a variable that the location given does not read ({@code REDIS_PORT} with
+   *     anything but {@code REDIS_HOST}, {@code REDIS_DB} with {@code REDIS_URL}, {@code
+   *     REDIS_SENTINEL_MASTER} without {@code REDIS_SENTINEL_NODES}), rather than ignore it. {@code
+   *     REDIS_PORT=tcp://...}, as Kubernetes and Docker links set it, is not ours and is ignored.
    */
   public static Builder fromEnvironment(Map<String, String> env) {
     Builder b;
@@ -212,6 +270,7 @@ public final class RedisConnectionConfig {
     String host = blankToNull(env.get("REDIS_HOST"));
     String cluster = blankToNull(env.get("REDIS_CLUSTER_NODES"));
     String sentinels = blankToNull(env.get("REDIS_SENTINEL_NODES"));
+    checkOneLocation(env);
     if (url != null) {
       b = fromUri(url);
     } else if (cluster != null) {
@@ -224,12 +283,12 @@ public final class RedisConnectionConfig {
       }
       b = builder().sentinel(master, parseNodes("REDIS_SENTINEL_NODES", sentinels));
     } else if (host != null) {
-      b = builder().standalone(host, parseInt(env, "REDIS_PORT", 6379));
+      b = builder().standalone(host, parseInt("REDIS_PORT", port(env), 6379));
     } else {
       return null;
     }
-    if (url == null && env.get("REDIS_DB") != null) {
-      b.database(parseInt(env, "REDIS_DB", 0));
+    if (url == null && blankToNull(env.get("REDIS_DB")) != null) {
+      b.database(parseInt("REDIS_DB", env.get("REDIS_DB"), 0));
     }
     String username = blankToNull(env.get("REDIS_USERNAME"));
     if (username != null) {
@@ -249,6 +308,46 @@ public final class RedisConnectionConfig {
     return b;
   }
 
+  /**
+   * Refuses two locations, and a variable that belongs to a location other than the one given,
+   * which would otherwise be ignored: with {@code REDIS_URL} and {@code REDIS_HOST} both set, one
+   * of them is not where the operator thinks the data goes.
+   */
+  private static void checkOneLocation(Map<String, String> env) {
+    List<String> given = new ArrayList<>();
+    for (String v :
+        List.of("REDIS_URL", "REDIS_CLUSTER_NODES", "REDIS_SENTINEL_NODES", "REDIS_HOST")) {
+      if (blankToNull(env.get(v)) != null) {
+        given.add(v);
+      }
+    }
+    if (given.isEmpty()) {
+      return;
+    }
+    if (given.size() > 1) {
+      throw new IllegalArgumentException(
+          String.join(", ", given) + " are set, and each is a Redis location: set only one");
+    }
+    String location = given.get(0);
+    if (port(env) != null && !location.equals("REDIS_HOST")) {
+      throw new IllegalArgumentException(
+          "REDIS_PORT is read only with REDIS_HOST, not with " + location + ": unset it");
+    }
+    if (blankToNull(env.get("REDIS_DB")) != null && location.equals("REDIS_URL")) {
+      throw new IllegalArgumentException(
+          "REDIS_DB is not read with REDIS_URL: put the database in the URL"
+              + " (redis://host:6379/2) and unset REDIS_DB");
+    }
+    if (blankToNull(env.get("REDIS_SENTINEL_MASTER")) != null
+        && !location.equals("REDIS_SENTINEL_NODES")) {
+      throw new IllegalArgumentException(
+          "REDIS_SENTINEL_MASTER is read only with REDIS_SENTINEL_NODES, not with "
+              + location
+              + (location.equals("REDIS_URL") ? " (name the master after '#' in the URL)" : "")
+              + ": unset it");
+    }
+  }
+
   private static List<HostAndPort> parseNodes(String variable, String value) {
     List<HostAndPort> nodes = new ArrayList<>();
     for (String part : value.split(",")) {
@@ -261,8 +360,18 @@ public final class RedisConnectionConfig {
     return nodes;
   }
 
-  private static int parseInt(Map<String, String> env, String variable, int fallback) {
-    String v = blankToNull(env.get(variable));
+  /**
+   * {@code REDIS_PORT}, or null when it is unset or is what Kubernetes service links and Docker's
+   * {@code --link} set beside any service named redis ({@code tcp://host:port}): not a setting of
+   * ours.
+   */
+  private static String port(Map<String, String> env) {
+    String port = blankToNull(env.get("REDIS_PORT"));
+    return port == null || port.startsWith("tcp://") ? null : port;
+  }
+
+  private static int parseInt(String variable, String value, int fallback) {
+    String v = blankToNull(value);
     if (v == null) {
       return fallback;
     }

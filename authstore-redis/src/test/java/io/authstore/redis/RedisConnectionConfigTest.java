@@ -109,6 +109,126 @@ class RedisConnectionConfigTest {
   }
 
   @Test
+  void hostAndPort_ipv6InBrackets_isParsedAndShownInBrackets() {
+    HostAndPort node = HostAndPort.parse(" [::1]:7000 ");
+    assertThat(node).isEqualTo(new HostAndPort("::1", 7000));
+    assertThat(node).hasToString("[::1]:7000");
+    assertThat(HostAndPort.parse("10.0.0.1:7001")).hasToString("10.0.0.1:7001");
+  }
+
+  @Test
+  void hostAndPort_ipv6WithoutBrackets_isRefusedNotMisread() {
+    // Read as host "::1" and port 7000, or host "::" and port 17000? Neither is guessed.
+    for (String text : List.of("::1:7000", "fe80::1:6379", "[::1:7000", "::1]:7000", "[]:7000")) {
+      assertThatIllegalArgumentException()
+          .as(text)
+          .isThrownBy(() -> HostAndPort.parse(text))
+          .withMessageContaining("expected host:port");
+    }
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_CLUSTER_NODES", "[::1]:7000,::1:7001")))
+        .withMessageContaining("REDIS_CLUSTER_NODES")
+        .withMessageContaining("brackets");
+    assertThat(
+            RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_CLUSTER_NODES", "[::1]:7000,[::1]:7001"))
+                .build()
+                .nodes())
+        .containsExactly(new HostAndPort("::1", 7000), new HostAndPort("::1", 7001));
+  }
+
+  @Test
+  void uri_optionsItWouldDrop_areRefusedByName() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("rediss://h:6380?verifyPeer=false"))
+        .withMessageContaining("'verifypeer'")
+        .withMessageContaining("always verifies");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://:pw@h:6379/1?timeout=10s"))
+        .withMessageContaining("'timeout'")
+        .withMessageContaining("command timeout");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://h?database=1&clientName=x"))
+        .withMessageContaining("'clientname'");
+    // A name that is not an option's shape is not echoed: it may be a misplaced secret.
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://h?Hunter2!Secret"))
+        .withMessageContaining("(not shown)")
+        .withMessageNotContaining("Hunter2");
+  }
+
+  @Test
+  void uri_optionsItReads_areAccepted() {
+    assertThat(RedisConnectionConfig.fromUri("redis://h:6379?database=4").build().database())
+        .isEqualTo(4);
+    assertThat(RedisConnectionConfig.fromUri("redis://h:6379?db=5").build().database())
+        .isEqualTo(5);
+    RedisConnectionConfig sentinel =
+        RedisConnectionConfig.fromUri("redis-sentinel://s1:26379?sentinelMasterId=m1").build();
+    assertThat(sentinel.sentinelMaster()).isEqualTo("m1");
+    // A '?' inside a percent-encoded password is not a query.
+    assertThat(RedisConnectionConfig.fromUri("redis://:p%3Fw@h:1").build().hasPassword()).isTrue();
+  }
+
+  @Test
+  void environment_twoLocations_areRefusedNamingBoth() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_URL", "redis://a:6379", "REDIS_HOST", "b")))
+        .withMessageContaining("REDIS_URL, REDIS_HOST are set");
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_CLUSTER_NODES", "a:7000", "REDIS_SENTINEL_NODES", "s:26379")))
+        .withMessageContaining("REDIS_CLUSTER_NODES, REDIS_SENTINEL_NODES are set");
+  }
+
+  @Test
+  void environment_variableTheLocationDoesNotRead_isRefusedNotIgnored() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_URL", "redis://a:6379", "REDIS_DB", "2")))
+        .withMessageContaining("REDIS_DB is not read with REDIS_URL");
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_CLUSTER_NODES", "a:7000", "REDIS_PORT", "7001")))
+        .withMessageContaining("REDIS_PORT is read only with REDIS_HOST");
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_HOST", "a", "REDIS_SENTINEL_MASTER", "m")))
+        .withMessageContaining("REDIS_SENTINEL_MASTER is read only with REDIS_SENTINEL_NODES");
+  }
+
+  @Test
+  void environment_serviceLinkPort_isNotOursAndIsIgnored() {
+    Map<String, String> link = Map.of("REDIS_PORT", "tcp://10.0.0.9:6379");
+    assertThat(
+            RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_HOST", "redis", "REDIS_PORT", link.get("REDIS_PORT")))
+                .build()
+                .nodes())
+        .containsExactly(new HostAndPort("redis", 6379));
+    assertThat(
+            RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_URL", "redis://a:6380", "REDIS_PORT", link.get("REDIS_PORT")))
+                .build()
+                .nodes())
+        .containsExactly(new HostAndPort("a", 6380));
+  }
+
+  @Test
   void toString_neverShowsThePassword() {
     RedisConnectionConfig c = RedisConnectionConfig.fromUri("redis://user:topsecret@h:1").build();
     assertThat(c.toString()).doesNotContain("topsecret").contains("***");

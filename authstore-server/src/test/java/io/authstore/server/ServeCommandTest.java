@@ -182,6 +182,15 @@ class ServeCommandTest {
   }
 
   @Test
+  void twoRedisLocations_stopTheStart_namingBoth() {
+    Outcome o = validate("--redis-url", "redis://a.internal:6379", "--redis-host", "b.internal");
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err()))
+        .contains("--redis-url", "--redis-host", "REDIS_URL, REDIS_HOST are set", "only one");
+  }
+
+  @Test
   void redisSetting_withoutALocation_isAccepted_onTheMemoryBackend() {
     Outcome o = validate("--backend", "memory", "--redis-password", "unused-here");
 
