@@ -4,8 +4,10 @@ import io.authstore.AuthstoreException;
 import io.authstore.StoreUnavailableException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
@@ -170,9 +172,10 @@ final class RedisConnection implements AutoCloseable {
           pool.setMaxWait(config.commandTimeout());
           pool.setJmxEnabled(false);
           RedisURI uri = uris.get(0);
+          Duration within = config.commandTimeout();
           waiting =
               ConnectionPoolSupport.createGenericObjectPool(
-                  () -> standalone.connect(StringCodec.UTF8, uri), pool);
+                  () -> connectWithin(standalone, uri, within), pool);
         }
         return new RedisConnection(config, resources, standalone, c, c.async(), waiting);
       } catch (RuntimeException e) {
@@ -255,10 +258,38 @@ final class RedisConnection implements AutoCloseable {
     return config;
   }
 
+  /**
+   * A connection for the pool of {@link #waiting}, made within {@code within} (the command timeout,
+   * where the socket's connect timeout is longer): a borrower that has to wait for one to be made
+   * waits no longer than it would for one to be returned.
+   */
+  private static StatefulRedisConnection<String, String> connectWithin(
+      RedisClient client, RedisURI uri, Duration within) {
+    ConnectionFuture<StatefulRedisConnection<String, String>> made =
+        client.connectAsync(StringCodec.UTF8, uri);
+    try {
+      return made.get(within.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      // Made after all, later: closed, not leaked.
+      made.thenAccept(StatefulConnection::closeAsync);
+      throw new RedisConnectionException("no connection within " + within, e);
+    } catch (ExecutionException e) {
+      throw new RedisConnectionException("cannot connect: " + e.getCause().getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisConnectionException("interrupted while connecting", e);
+    }
+  }
+
   /** Waits for a command's reply within the command timeout; translates every failure. */
   <T> T await(RedisFuture<T> future, String operation) {
+    return await(future, operation, System.nanoTime() + timeoutNanos);
+  }
+
+  /** Waits for a command's reply until {@code deadline} (nanoTime); translates every failure. */
+  private <T> T await(RedisFuture<T> future, String operation, long deadline) {
     try {
-      return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException | TimeoutException e) {
       future.cancel(false);
       throw RedisFailures.translate(e, operation);
@@ -272,23 +303,24 @@ final class RedisConnection implements AutoCloseable {
 
   /** Runs a script by its digest, sending its text only when the server does not know it yet. */
   <T> T eval(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
-    return eval(async, script, type, keys, args);
+    return eval(async, System.nanoTime() + timeoutNanos, script, type, keys, args);
   }
 
   private <T> T eval(
       RedisClusterAsyncCommands<String, String> on,
+      long deadline,
       LuaScript script,
       ScriptOutputType type,
       String[] keys,
       String... args) {
     try {
-      return await(on.evalsha(script.sha1(), type, keys, args), script.name());
+      return await(on.evalsha(script.sha1(), type, keys, args), script.name(), deadline);
     } catch (RuntimeException e) {
       if (!RedisFailures.isNoScript(e.getCause()) && !RedisFailures.isNoScript(e)) {
         throw e;
       }
       // A restarted or failed-over server has an empty script cache: EVAL loads it again.
-      return await(on.eval(script.text(), type, keys, args), script.name());
+      return await(on.eval(script.text(), type, keys, args), script.name(), deadline);
     }
   }
 
@@ -311,21 +343,25 @@ final class RedisConnection implements AutoCloseable {
       String operation,
       String... args) {
     if (waiting == null) {
-      return eval(async, script, type, keys, args);
+      return eval(script, type, keys, args);
     }
-    try (StatefulRedisConnection<String, String> own = borrow(operation)) {
+    // One command timeout for the whole call: the wait for a pooled connection (or for one to be
+    // made), the write and the WAIT, so a call that waits for replicas fails within it as every
+    // other call does, not after three times it.
+    long deadline = System.nanoTime() + config.commandTimeout().toNanos();
+    try (StatefulRedisConnection<String, String> own = borrow(operation, deadline)) {
       RedisAsyncCommands<String, String> on = own.async();
-      T result = eval(on, script, type, keys, args);
+      T result = eval(on, deadline, script, type, keys, args);
       if (replicate.test(result)) {
-        awaitReplication(on, operation);
+        awaitReplication(on, operation, deadline);
       }
       return result;
     }
   }
 
-  private StatefulRedisConnection<String, String> borrow(String operation) {
+  private StatefulRedisConnection<String, String> borrow(String operation, long deadline) {
     try {
-      return waiting.borrowObject();
+      return waiting.borrowObject(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
     } catch (RedisException e) {
       throw RedisFailures.translate(e, operation);
     } catch (Exception e) {
@@ -336,13 +372,18 @@ final class RedisConnection implements AutoCloseable {
     }
   }
 
-  private void awaitReplication(RedisClusterAsyncCommands<String, String> on, String operation) {
+  private void awaitReplication(
+      RedisClusterAsyncCommands<String, String> on, String operation, long deadline) {
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     long acked =
         await(
-            // At least 1 ms: WAIT with a timeout of 0 blocks until the replicas answer.
+            // No longer than what is left of the command timeout, and at least 1 ms: WAIT with a
+            // timeout of 0 blocks until the replicas answer.
             on.waitForReplication(
-                config.waitReplicas(), Math.max(1, config.waitTimeout().toMillis())),
-            operation);
+                config.waitReplicas(),
+                Math.max(1, Math.min(config.waitTimeout().toMillis(), left))),
+            operation,
+            deadline);
     if (acked < config.waitReplicas()) {
       throw new StoreUnavailableException(
           operation

@@ -38,7 +38,10 @@ import java.util.regex.Pattern;
  * its {@code WAIT}, run on a connection of their own, taken from a pool of at most {@value
  * RedisConnection#MAX_WAITING_WRITES} beside the shared multiplexed one: a replica that lags holds
  * up only the writes that wait for it, never reads, issues or health checks. More writes waiting at
- * once than the pool holds wait for a connection, within the command timeout.
+ * once than the pool holds wait for a connection. The wait for a connection (or for one to be
+ * made), the write and its {@code WAIT} share one command timeout: such a call fails within it, as
+ * every other call does, and its {@code WAIT} is given the wait timeout or what is left of the
+ * command timeout, whichever is shorter.
  */
 public final class RedisConnectionConfig {
   private static final Set<String> URI_OPTIONS = Set.of("database", "db", "sentinelmasterid");

@@ -182,4 +182,44 @@ class RedisWaitForReplicasIT {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void aWriteThatWaitsForAPooledConnectionAndThenForReplicas_failsWithinOneCommandTimeout()
+      throws Exception {
+    Duration commandTimeout = Duration.ofSeconds(2);
+    RedisConnectionConfig config =
+        RedisConnectionConfig.builder()
+            .standalone("127.0.0.1", master.port())
+            .commandTimeout(commandTimeout)
+            .waitForReplicas(1, Duration.ofMillis(1900))
+            .build();
+    revocations = RedisRevocationStore.connect(config, RevocationOptions.defaults());
+    tickets = RedisTicketStore.connect(config, TicketOptions.defaults());
+    replica.pause();
+    int writers = 2 * RedisConnection.MAX_WAITING_WRITES;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      // The second half waits about 1.9 s for a connection the first half holds through its
+      // WAIT; were the wait for the connection, the write and the WAIT each given the whole
+      // command timeout, they would fail after about 3.8 s.
+      Instant expires = Instant.now().plus(Duration.ofMinutes(5));
+      List<Future<Duration>> writes = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        String jti = "jti-" + i;
+        writes.add(
+            pool.submit(
+                () -> {
+                  long t0 = System.nanoTime();
+                  assertThatThrownBy(() -> revocations.revoke("iss", jti, expires))
+                      .isInstanceOf(StoreUnavailableException.class);
+                  return Duration.ofNanos(System.nanoTime() - t0);
+                }));
+      }
+      for (Future<Duration> f : writes) {
+        assertThat(f.get()).isLessThanOrEqualTo(commandTimeout.plusMillis(500));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
