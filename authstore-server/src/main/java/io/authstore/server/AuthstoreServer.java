@@ -146,7 +146,9 @@ public final class AuthstoreServer implements AutoCloseable {
   private static final List<String> SINGLE_HEADERS = List.of(Http.API_KEY_HEADER, "Authorization");
 
   private Javalin createApp(ServerConfig config, ApiKeys keys) {
-    Guard guard = new Guard(keys, config.rateLimitPerKey(), config.rateLimitPerAddress());
+    Guard guard =
+        new Guard(
+            keys, config.rateLimitPerKey(), config.rateLimitPerAddress(), config.clientAddresses());
     TicketRoutes tickets = new TicketRoutes(stores, metrics, guard, config.maxBodyBytes());
     RevocationRoutes revocations =
         new RevocationRoutes(stores, config.clock(), config.maxBodyBytes());

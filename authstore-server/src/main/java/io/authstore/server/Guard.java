@@ -22,11 +22,13 @@ final class Guard {
   private final ApiKeys keys;
   private final RateLimiter perKey;
   private final RateLimiter perAddress;
+  private final ClientAddresses clients;
 
-  Guard(ApiKeys keys, int perKeyPerSecond, int perAddressPerSecond) {
+  Guard(ApiKeys keys, int perKeyPerSecond, int perAddressPerSecond, ClientAddresses clients) {
     this.keys = keys;
     this.perKey = new RateLimiter(perKeyPerSecond);
     this.perAddress = new RateLimiter(perAddressPerSecond);
+    this.clients = clients;
   }
 
   /** Runs before each matched route: 401 without a valid key, 403 without the route's scope. */
@@ -121,12 +123,17 @@ final class Guard {
     }
   }
 
-  /** Applies the per-key and per-address limits; throws 429 with {@code Retry-After} when over. */
+  /**
+   * Applies the per-key and per-client-address limits (the client as {@link ClientAddresses} finds
+   * it); throws 429 with {@code Retry-After} when over.
+   */
   void rateLimit(Context ctx) {
     ApiKeys.Key key = ctx.attribute(KEY_ATTRIBUTE);
     long wait = key == null ? 0 : perKey.tryTake(key.name());
     if (wait == 0) {
-      wait = perAddress.tryTake(ctx.ip());
+      wait =
+          perAddress.tryTake(
+              clients.clientOf(ctx.ip(), ctx.req().getHeaders(ClientAddresses.FORWARDED_FOR)));
       if (wait > 0 && key != null) {
         // Refused by its address: a noisy client must not spend a shared key's budget.
         perKey.giveBack(key.name());

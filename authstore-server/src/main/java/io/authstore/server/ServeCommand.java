@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -348,6 +350,15 @@ final class ServeCommand implements Callable<Integer> {
   int rateLimitPerAddress;
 
   @Option(
+      names = "--trusted-proxies",
+      defaultValue = "${env:AUTHSTORE_TRUSTED_PROXIES}",
+      description =
+          "Load balancers whose X-Forwarded-For the per-address limit believes: IP addresses and"
+              + " CIDR blocks, comma-separated (e.g. 10.0.0.0/8); default none"
+              + " [AUTHSTORE_TRUSTED_PROXIES]")
+  String trustedProxies;
+
+  @Option(
       names = "--max-body-bytes",
       defaultValue = "${env:AUTHSTORE_MAX_BODY_BYTES:-16384}",
       description =
@@ -463,6 +474,8 @@ final class ServeCommand implements Callable<Integer> {
       b.apiKeys(apiKeys());
       set("--rate-limit-per-key", b, c -> c.rateLimitPerKey(rateLimitPerKey));
       set("--rate-limit-per-address", b, c -> c.rateLimitPerAddress(rateLimitPerAddress));
+      List<String> proxies = optionalList("--trusted-proxies", trustedProxies);
+      set("--trusted-proxies", b, c -> c.trustedProxies(proxies));
       set("--max-body-bytes", b, c -> c.maxBodyBytes(maxBodyBytes));
       b.logFormat(parseEnum("--log-format", logFormat, ServerConfig.LogFormat.class));
       set("--shutdown-grace", b, c -> c.shutdownGrace(shutdownGrace));
@@ -724,21 +737,29 @@ final class ServeCommand implements Callable<Integer> {
     return secret;
   }
 
+  /** A comma-separated list, without blanks; empty when not given. */
+  private static List<String> optionalList(String option, String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    List<String> items = new ArrayList<>();
+    for (String item : value.split(",", -1)) {
+      if (item.isBlank()) {
+        throw new IllegalArgumentException(
+            option + " must not hold an empty value: " + Http.shorten(value));
+      }
+      items.add(item.strip());
+    }
+    return items;
+  }
+
   /** A required comma-separated list, without blanks. */
   private static String[] list(String option, String value, String what) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(
           option + " is required with a JWT key source: " + what + ", comma-separated");
     }
-    String[] items = value.split(",");
-    for (int i = 0; i < items.length; i++) {
-      items[i] = items[i].strip();
-      if (items[i].isEmpty()) {
-        throw new IllegalArgumentException(
-            option + " must not hold an empty value: " + Http.shorten(value));
-      }
-    }
-    return items;
+    return optionalList(option, value).toArray(String[]::new);
   }
 
   private ApiKeys apiKeys() {

@@ -8,6 +8,7 @@ import io.authstore.revocation.RevocationOptions;
 import io.authstore.ticket.TicketOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -65,6 +66,7 @@ public final class ServerConfig {
   private final ApiKeys apiKeys;
   private final int rateLimitPerKey;
   private final int rateLimitPerAddress;
+  private final ClientAddresses clientAddresses;
   private final int maxBodyBytes;
   private final Duration shutdownGrace;
 
@@ -87,6 +89,7 @@ public final class ServerConfig {
     this.apiKeys = b.apiKeys;
     this.rateLimitPerKey = b.rateLimitPerKey;
     this.rateLimitPerAddress = b.rateLimitPerAddress;
+    this.clientAddresses = ClientAddresses.trusting(b.trustedProxies);
     this.maxBodyBytes = b.maxBodyBytes;
     this.shutdownGrace = b.shutdownGrace;
     this.logFormat = b.logFormat;
@@ -154,6 +157,18 @@ public final class ServerConfig {
     return rateLimitPerAddress;
   }
 
+  /**
+   * Proxies whose {@code X-Forwarded-For} entries the per-address limit believes: addresses and
+   * CIDR blocks, as given; empty (the default) means none, and every client is its TCP peer.
+   */
+  public List<String> trustedProxies() {
+    return clientAddresses.entries();
+  }
+
+  ClientAddresses clientAddresses() {
+    return clientAddresses;
+  }
+
   /** Largest request body accepted, in bytes. */
   public int maxBodyBytes() {
     return maxBodyBytes;
@@ -195,6 +210,7 @@ public final class ServerConfig {
     private ApiKeys apiKeys = ApiKeys.parse("", "none");
     private int rateLimitPerKey = DEFAULT_RATE_LIMIT_PER_KEY;
     private int rateLimitPerAddress = DEFAULT_RATE_LIMIT_PER_ADDRESS;
+    private List<String> trustedProxies = List.of();
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private LogFormat logFormat = LogFormat.TEXT;
@@ -263,6 +279,17 @@ public final class ServerConfig {
 
     public Builder rateLimitPerAddress(int perSecond) {
       this.rateLimitPerAddress = perSecond;
+      return this;
+    }
+
+    /**
+     * Believe {@code X-Forwarded-For} from these proxies (load balancers, ingress): IP addresses
+     * and CIDR blocks such as {@code 10.0.0.0/8}. The per-address rate limit then counts the client
+     * each request was forwarded for instead of the proxy: the right-most entry that is not a
+     * trusted proxy. Checked by {@link #build()}.
+     */
+    public Builder trustedProxies(List<String> proxies) {
+      this.trustedProxies = List.copyOf(proxies);
       return this;
     }
 

@@ -76,6 +76,9 @@ class ServeCommandTest {
         "--api-keys-file | /nonexistent/authstore-keys",
         "--rate-limit-per-key | -1",
         "--rate-limit-per-address | -1",
+        "--trusted-proxies | lb.internal",
+        "--trusted-proxies | '10.0.0.1,,10.0.0.2'",
+        "--trusted-proxies | 10.1.2.3/8",
         "--max-body-bytes | 10",
         "--max-body-bytes | 999999999",
         "--log-format | xml",
@@ -260,6 +263,7 @@ class ServeCommandTest {
     assertThat(o.config().redis()).isNull();
     assertThat(o.config().port()).isEqualTo(ServerConfig.DEFAULT_PORT);
     assertThat(o.config().maxBodyBytes()).isEqualTo(ServerConfig.DEFAULT_MAX_BODY_BYTES);
+    assertThat(o.config().trustedProxies()).as("no proxy trusted by default").isEmpty();
   }
 
   @Test
@@ -272,6 +276,7 @@ class ServeCommandTest {
             "--ticket-ttl", "5m",
             "--max-tickets", "7",
             "--rate-limit-per-key", "0",
+            "--trusted-proxies", "10.0.0.0/8, fd00::/8",
             "--max-body-bytes", "4096",
             "--shutdown-grace", "PT1S",
             "--api-keys", "ops:" + ApiKeys.generateSecret() + "=admin");
@@ -283,6 +288,7 @@ class ServeCommandTest {
     assertThat(c.tickets().defaultTtl()).hasMinutes(5);
     assertThat(c.tickets().maxActive()).isEqualTo(7);
     assertThat(c.rateLimitPerKey()).isZero();
+    assertThat(c.trustedProxies()).containsExactly("10.0.0.0/8", "fd00::/8");
     assertThat(c.maxBodyBytes()).isEqualTo(4096);
     assertThat(c.shutdownGrace()).hasSeconds(1);
     assertThat(c.apiKeys().size()).isEqualTo(1);

@@ -9,6 +9,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -351,6 +352,62 @@ class ServerMemoryIT {
       Api.Response other = api.withKey(TestServers.CONSUME_KEY).validate(wellFormedUnknownTicket());
       assertThat(other.error()).isEqualTo("invalid_ticket");
     }
+  }
+
+  @Test
+  void perAddressRateLimit_behindATrustedProxy_countsEachForwardedClient_elseThePeer() {
+    ServerConfig trusting =
+        TestServers.memory().rateLimitPerAddress(2).trustedProxies(List.of("127.0.0.1")).build();
+    ServerConfig notTrusting = TestServers.memory().rateLimitPerAddress(2).build();
+    try (AuthstoreServer behindProxy = AuthstoreServer.start(trusting);
+        AuthstoreServer direct = AuthstoreServer.start(notTrusting)) {
+      // 127.0.0.1 is the proxy: client A's requests run its own bucket dry...
+      Api viaProxy = new Api(behindProxy.port(), TestServers.ISSUE_KEY);
+      assertThat(issueUntilLimited(viaProxy, "198.51.100.1, 203.0.113.10"))
+          .as("client A limited within the burst")
+          .isTrue();
+      // ...while client B, forwarded by the same proxy, still has its own. IPv6 clients count
+      // per /64: the next address of a dry /64 is limited, the next /64 is not.
+      assertThat(issueVia(viaProxy, "203.0.113.11").status()).isEqualTo(201);
+      assertThat(issueUntilLimited(viaProxy, "2001:db8:1:2::1")).isTrue();
+      assertThat(issueVia(viaProxy, "2001:db8:1:2::ffff").status())
+          .as("another address of the same /64 shares its bucket")
+          .isEqualTo(429);
+      assertThat(issueVia(viaProxy, "2001:db8:1:3::1").status()).isEqualTo(201);
+
+      // Without the proxy trusted, the header is not believed: one bucket for the peer.
+      Api directApi = new Api(direct.port(), TestServers.ISSUE_KEY);
+      assertThat(issueUntilLimited(directApi, "203.0.113.10")).isTrue();
+      assertThat(issueVia(directApi, "203.0.113.11").status())
+          .as("a forged X-Forwarded-For does not buy a fresh bucket")
+          .isEqualTo(429);
+    }
+  }
+
+  private static Api.Response issueVia(Api api, String forwardedFor) {
+    return api.send(
+        "POST",
+        "/auth/sessions",
+        "application/json",
+        "{\"subject\":\"xff\"}",
+        "X-Forwarded-For",
+        forwardedFor);
+  }
+
+  /**
+   * Issues until a 429; the bucket holds 2 and refills 2 per second, so a burst runs it dry however
+   * slow the machine is, long before the bound.
+   */
+  private static boolean issueUntilLimited(Api api, String forwardedFor) {
+    for (int i = 0; i < 200; i++) {
+      Api.Response r = issueVia(api, forwardedFor);
+      if (r.status() == 429) {
+        assertThat(r.error()).isEqualTo("rate_limited");
+        return true;
+      }
+      assertThat(r.status()).isEqualTo(201);
+    }
+    return false;
   }
 
   // --- operations ---
