@@ -5,6 +5,7 @@ import io.authstore.StoreUnavailableException;
 import io.authstore.jwt.JwtVerifier;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import java.nio.charset.IllegalCharsetNameException;
@@ -178,8 +179,11 @@ public final class AuthstoreServer implements AutoCloseable {
           cfg.events.handlerAdded(
               meta -> {
                 if (meta.getHttpMethod() != null && meta.getHttpMethod().isHttpMethod()) {
-                  routes.add(meta.getHttpMethod().name() + " " + meta.getPath());
                   routeMethods.add(meta.getHttpMethod().name(), meta.getPath());
+                  if (meta.getHttpMethod() != HandlerType.HEAD) {
+                    // The HEAD of each GET route is implied by it (Http.getAndHead).
+                    routes.add(meta.getHttpMethod().name() + " " + meta.getPath());
+                  }
                 }
               });
           cfg.routes.before(

@@ -38,9 +38,9 @@ final class Guard {
       return;
     }
     if (roles.isEmpty() && ctx.method() == HandlerType.HEAD) {
-      // Javalin answers HEAD for every GET route by itself, without running the GET handler (so
-      // without its roles, and with a 200 even from a failing readiness probe). No route offers
-      // HEAD: refuse it as any other method the route does not have.
+      // Javalin answers HEAD for a GET route without a HEAD of its own by itself, without running
+      // the GET handler (so without its roles, and 200 even from a failing readiness probe).
+      // Every GET route here registers its HEAD (Http.getAndHead); one that does not, refuses it.
       throw ApiError.of(405, "method_not_allowed", "method not allowed on this route");
     }
     if (roles.isEmpty()) {

@@ -1,6 +1,9 @@
 package io.authstore.server;
 
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.security.RouteRole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,6 +20,16 @@ final class Http {
   static final String JSON = "application/json";
 
   private Http() {}
+
+  /**
+   * Registers a GET route and its HEAD, which runs the same handler behind the same roles, so it
+   * answers with the status and headers GET would, without the body (RFC 9110 §9.3.2). Javalin's
+   * own HEAD for a GET route runs no handler and answers 200 whatever GET would say.
+   */
+  static void getAndHead(RoutesConfig routes, String path, Handler handler, RouteRole... roles) {
+    routes.get(path, handler, roles);
+    routes.head(path, handler, roles);
+  }
 
   /** Writes a JSON response. */
   static void json(Context ctx, int status, Object body) {

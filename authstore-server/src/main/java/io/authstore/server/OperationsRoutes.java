@@ -23,11 +23,13 @@ final class OperationsRoutes {
   }
 
   void register(RoutesConfig routes) {
-    routes.get("/health/live", ctx -> Http.json(ctx, 200, Map.of("status", "up")), Access.PUBLIC);
-    routes.get("/health/ready", this::ready, Access.PUBLIC);
-    routes.get("/auth/redis-health", this::redisHealth, Access.PUBLIC);
-    routes.get("/metrics", this::metrics, Access.PUBLIC);
-    routes.get(
+    Http.getAndHead(
+        routes, "/health/live", ctx -> Http.json(ctx, 200, Map.of("status", "up")), Access.PUBLIC);
+    Http.getAndHead(routes, "/health/ready", this::ready, Access.PUBLIC);
+    Http.getAndHead(routes, "/auth/redis-health", this::redisHealth, Access.PUBLIC);
+    Http.getAndHead(routes, "/metrics", this::metrics, Access.PUBLIC);
+    Http.getAndHead(
+        routes,
         "/openapi.json",
         ctx -> ctx.status(200).contentType(Http.JSON).result(openApi),
         Access.PUBLIC);

@@ -28,7 +28,7 @@ final class RevocationRoutes {
 
   void register(RoutesConfig routes) {
     routes.post("/auth/revocations", this::revoke, Scope.REVOCATIONS_WRITE);
-    routes.get("/auth/revocations/{jti}", this::check, Scope.REVOCATIONS_READ);
+    Http.getAndHead(routes, "/auth/revocations/{jti}", this::check, Scope.REVOCATIONS_READ);
     routes.post("/auth/subjects/{subject}/revoke-all", this::revokeAll, Scope.REVOCATIONS_WRITE);
   }
 

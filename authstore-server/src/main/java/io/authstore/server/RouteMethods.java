@@ -7,10 +7,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The methods each route template has, for the {@code Allow} header of a 405 (RFC 9110 §15.5.6).
- * Javalin names them only in the 405 it raises itself, and not for HEAD, which it answers for every
- * GET route without a route of its own and which {@link Guard} refuses: so the server matches the
- * request path against the templates here. Templates are literal segments and {@code {name}}
- * segments, each of which matches any one segment, as in Javalin.
+ * Javalin names them only in the 405 it raises itself, and not when {@link Guard} refuses a HEAD
+ * that Javalin would answer for a GET route without one: so the server matches the request path
+ * against the templates here. Templates are literal segments and {@code {name}} segments, each of
+ * which matches any one segment, as in Javalin.
  *
  * <p>Thread-safe; routes are added at start, read per refused request.
  */

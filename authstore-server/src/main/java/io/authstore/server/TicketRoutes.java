@@ -34,7 +34,7 @@ final class TicketRoutes {
   void register(RoutesConfig routes) {
     routes.post("/auth/sessions", this::issue, Scope.TICKETS_ISSUE);
     routes.post("/auth/sessions/validate", this::validate, Scope.TICKETS_CONSUME);
-    routes.get("/auth/session-status", this::status, Scope.ADMIN);
+    Http.getAndHead(routes, "/auth/session-status", this::status, Scope.ADMIN);
     routes.post("/auth/sessions/cleanup", this::cleanup, Scope.ADMIN);
     routes.delete("/auth/subjects/{subject}/sessions", this::revokeSubject, Scope.TICKETS_ISSUE);
   }

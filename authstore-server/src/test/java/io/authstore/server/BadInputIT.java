@@ -590,9 +590,17 @@ class BadInputIT {
             JSON,
             "{}"));
     t.add(raw("PUT on health/live", 405, "method_not_allowed", "PUT", "/health/live", JSON, "{}"));
-    // HEAD is not offered; Javalin would otherwise answer it for every GET route by itself.
-    t.add(raw("HEAD on session-status", 405, null, "HEAD", "/auth/session-status", null, null));
-    t.add(raw("HEAD on health/ready", 405, null, "HEAD", "/health/ready", null, null));
+    // HEAD is offered where GET is, and only there.
+    t.add(raw("HEAD on sessions", 405, null, "HEAD", "/auth/sessions", null, null));
+    t.add(
+        raw(
+            "HEAD on subject sessions",
+            405,
+            null,
+            "HEAD",
+            "/auth/subjects/a/sessions",
+            null,
+            null));
     t.add(raw("unknown route", 404, "not_found", "GET", "/auth/nope", null, null));
     t.add(
         raw(
@@ -849,10 +857,7 @@ class BadInputIT {
     return t;
   }
 
-  /**
-   * Every 405 names the methods of its path (RFC 9110 §15.5.6), without HEAD, which no route
-   * offers.
-   */
+  /** Every 405 names the methods of its path (RFC 9110 §15.5.6), HEAD with each GET. */
   @ParameterizedTest(name = "{0} {1} -> Allow: {2}")
   @CsvSource(
       delimiter = '|',
@@ -860,9 +865,10 @@ class BadInputIT {
         "PUT     | /auth/sessions                   | POST",
         "GET     | /auth/sessions/validate          | POST",
         "OPTIONS | /auth/revocations                | POST",
-        "PUT     | /auth/revocations/j1             | GET",
-        "HEAD    | /auth/revocations/j1             | GET",
-        "HEAD    | /health/ready                    | GET",
+        "PUT     | /auth/revocations/j1             | GET, HEAD",
+        "DELETE  | /health/ready                    | GET, HEAD",
+        "HEAD    | /auth/sessions/cleanup           | POST",
+        "HEAD    | /oauth2/introspect               | POST",
         "POST    | /auth/subjects/bob/sessions      | DELETE",
         "POST    | /auth/subjects/%2e%2e/sessions   | DELETE",
         "GET     | /auth/subjects/bob/revoke-all    | POST",

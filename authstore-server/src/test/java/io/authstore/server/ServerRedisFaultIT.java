@@ -145,6 +145,10 @@ class ServerRedisFaultIT {
     assertThat(ready.status()).isEqualTo(503);
     assertThat(ready.header("Retry-After")).isPresent();
     assertThat(ready.json().path("status").asText()).isEqualTo("down");
+    // A balancer probing with HEAD sees the same 503.
+    Api.Response readyHead = anonymous.send("HEAD", "/health/ready", null, null);
+    assertThat(readyHead.status()).isEqualTo(503);
+    assertThat(readyHead.header("Retry-After")).isPresent();
     Api.Response health = anonymous.get("/auth/redis-health");
     assertThat(health.status()).isEqualTo(503);
     assertThat(health.json().path("status").asText()).isEqualTo("unhealthy");
