@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -707,6 +708,38 @@ class OAuthRoutesIT {
       assertThat(rest.json().path("message").asText()).contains("--jwt-");
       assertOAuthError(unauthenticated, 401, "invalid_client");
     }
+  }
+
+  /**
+   * A verified token may carry claims that are not text: a {@code \\u} escape of half a surrogate
+   * pair, which the routes must neither echo into invalid JSON nor fail on with a 500.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sub", "jti", "scope", "client_id", "username", "tenant"})
+  void aVerifiedTokenWithALoneSurrogateInAClaim_getsNo5xxOnAnyRoute(String claim) {
+    long now = Instant.now().getEpochSecond();
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", ISSUER);
+    claims.put("aud", TestJwt.AUDIENCE);
+    claims.put("sub", "alice");
+    claims.put("iat", now);
+    claims.put("exp", now + 600);
+    claims.put("jti", UUID.randomUUID().toString());
+    claims.put(claim, "LONE");
+    String token = TestJwt.hs256Payload(Api.json(claims).replace("LONE", "a\\ud800b"));
+
+    Api.Response before = introspect(token);
+    Api.Response restRevoke = writer.postJson(REST_REVOKE, Api.json(Map.of("token", token)));
+    Api.Response oauthRevoke = revoke(writer, token);
+    Api.Response after = introspect(token);
+
+    // The claim is echoed as the escape it came as (Jackson writes \\uD800): still valid JSON.
+    assertThat(before.status()).as(before.body()).isEqualTo(200);
+    assertThat(before.json().path("active").asBoolean()).as(before.body()).isTrue();
+    assertThat(restRevoke.status()).as(restRevoke.body()).isEqualTo(200);
+    assertThat(restRevoke.json().path("revoked").asBoolean()).isTrue();
+    assertThat(oauthRevoke.status()).as(oauthRevoke.body()).isEqualTo(200);
+    assertInactive(after);
   }
 
   // --- helpers ---

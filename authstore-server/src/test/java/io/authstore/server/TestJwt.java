@@ -3,7 +3,9 @@ package io.authstore.server;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -99,6 +101,24 @@ final class TestJwt {
   /** HS256 under the known kid, but with another secret: the signature does not verify. */
   static String hs256WithWrongSecret(JWTClaimsSet claims) {
     return sign(JWSAlgorithm.HS256, HS_KID, macSigner(random(32)), claims);
+  }
+
+  /**
+   * HS256 over a payload given as JSON text, as it is: for claims a claims builder cannot write,
+   * such as a {@code \\u} escape of half a surrogate pair.
+   */
+  static String hs256Payload(String json) {
+    JWSObject jws =
+        new JWSObject(
+            new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(HS_KID).build(), new Payload(json));
+    try {
+      jws.sign(macSigner(HMAC_SECRET));
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+    String token = jws.serialize();
+    LogCapture.secret(token);
+    return token;
   }
 
   static String sign(JWSAlgorithm alg, String kid, JWSSigner signer, JWTClaimsSet claims) {
