@@ -59,10 +59,21 @@ final class RedisConnection implements AutoCloseable {
   /**
    * Added to every key TTL. Expiry decisions read the store's clock, key TTLs run on Redis's: the
    * slack absorbs clock differences between instances and Redis (and a test clock that stands
-   * still), so a key never vanishes while an entry is still alive by the store's clock. Readers
-   * ignore entries past their expiry, so the slack never extends a revocation or a ticket.
+   * still), so a key never vanishes while an entry is still alive by the store's clock; trims keep
+   * it too ({@link #trimBound}). Readers ignore entries past their expiry, so the slack never
+   * extends a revocation or a ticket.
    */
   static final long TTL_SLACK_MILLIS = 1000;
+
+  /**
+   * The highest score a write may drop from a sorted set whose scores are expiries, given the
+   * writer's {@code expiredAtOrBefore}: the same slack back, so that an instance whose clock runs
+   * ahead of another's by less than the slack never drops an entry the other still holds alive.
+   * Readers ignore expired entries, so keeping them longer changes no answer.
+   */
+  static long trimBound(long expiredAtOrBefore) {
+    return expiredAtOrBefore - TTL_SLACK_MILLIS;
+  }
 
   private final RedisConnectionConfig config;
   private final ClientResources resources;

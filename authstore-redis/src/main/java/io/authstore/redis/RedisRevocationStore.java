@@ -29,9 +29,11 @@ import java.util.Objects;
  * <length of issuer>:<issuer><subject>}, score {@code notBefore}.
  *
  * <p>Every key carries a TTL equal to the remaining life of its longest-lived member plus one
- * second of slack for clock differences, extended as members are added; expired members are dropped
- * by each write to their shard and by {@link #purgeExpired()}, and count as absent on every read
- * before that.
+ * second of slack for clock differences, extended as members are added. Each write to a shard drops
+ * its members expired for longer than that slack, so an instance whose clock runs ahead of
+ * another's by less than the slack drops nothing the other still holds alive; {@link
+ * #purgeExpired()}, a maintenance call, drops every member expired by this store's clock. Expired
+ * members count as absent on every read before that.
  *
  * <h2>Cost</h2>
  *
@@ -109,7 +111,7 @@ public final class RedisRevocationStore implements RevocationStore {
         "revoke",
         member,
         Long.toString(exp),
-        Long.toString(now),
+        Long.toString(RedisConnection.trimBound(now)),
         Long.toString(exp - now + RedisConnection.TTL_SLACK_MILLIS));
     listener.revoked();
   }
@@ -140,7 +142,7 @@ public final class RedisRevocationStore implements RevocationStore {
         "revokeSubject",
         member,
         Long.toString(nb),
-        Long.toString(now - maxLifetimeMillis),
+        Long.toString(RedisConnection.trimBound(now - maxLifetimeMillis)),
         Long.toString(nb + maxLifetimeMillis - now + RedisConnection.TTL_SLACK_MILLIS));
     listener.subjectRevoked();
   }

@@ -270,7 +270,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     if (exp == LocalRevocations.NOTHING) {
       return;
     }
-    write("j", jtiKey, key, exp, now, exp - now);
+    write("j", jtiKey, key, exp, RedisConnection.trimBound(now), exp - now);
     reportReclaimed(local.putJti(key, exp, now));
     listener.revoked();
   }
@@ -284,7 +284,13 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     if (nb == LocalRevocations.NOTHING) {
       return;
     }
-    write("s", subKey, key, nb, now - maxLifetimeMillis, nb + maxLifetimeMillis - now);
+    write(
+        "s",
+        subKey,
+        key,
+        nb,
+        RedisConnection.trimBound(now - maxLifetimeMillis),
+        nb + maxLifetimeMillis - now);
     reportReclaimed(local.putSubject(key, nb, now));
     listener.subjectRevoked();
   }
