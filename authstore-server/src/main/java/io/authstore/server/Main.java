@@ -121,12 +121,26 @@ public final class Main implements Runnable {
         others++;
       }
     }
-    String text =
-        options.isEmpty()
-            ? "unexpected argument(s)"
-            : (options.size() == 1 ? "unknown option " : "unknown options ")
-                + String.join(", ", options);
-    return others == 0 ? text : text + " (and " + others + " other argument(s), not shown)";
+    String text;
+    if (options.isEmpty()) {
+      boolean commands = !unmatched.getCommandLine().getSubcommands().isEmpty();
+      text =
+          (commands ? "unknown command or unexpected argument" : "unexpected argument")
+              + " (not shown)";
+    } else {
+      text =
+          (options.size() == 1 ? "unknown option " : "unknown options ")
+              + String.join(", ", options)
+              + (others == 0 ? "" : " (and " + others + " other argument(s), not shown)");
+    }
+    // Picocli's suggestions are names of this command's own options and subcommands: safe.
+    List<String> suggestions = new ArrayList<>();
+    for (String suggestion : unmatched.getSuggestions()) {
+      suggestions.add("'" + suggestion + "'");
+    }
+    return suggestions.isEmpty()
+        ? text
+        : text + "; did you mean " + String.join(" or ", suggestions) + "?";
   }
 
   @Override

@@ -61,6 +61,38 @@ class MainTest {
   }
 
   @Test
+  void aMistypedOption_getsTheCloseOptionsSuggested() {
+    Run r = run("serve", "--rate-limit-per-adress", "5");
+
+    assertThat(r.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(r.err())
+        .contains(
+            "unknown option '--rate-limit-per-adress'",
+            "did you mean ",
+            "'--rate-limit-per-address'");
+  }
+
+  @Test
+  void aMistypedCommand_getsTheCloseCommandSuggested_butIsNotShown() {
+    Run root = run("revokee");
+    Run ticket = run("ticket", "isue");
+
+    assertThat(root.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(root.err())
+        .contains("unknown command or unexpected argument (not shown)", "did you mean 'revoke'")
+        .doesNotContain("revokee");
+    assertThat(ticket.err()).contains("did you mean 'issue'").doesNotContain("isue");
+  }
+
+  @Test
+  void aSecretGivenAsACommand_isNotShown() {
+    Run r = run(SECRET);
+
+    assertThat(r.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(r.err()).contains("(not shown)").doesNotContain(SECRET);
+  }
+
+  @Test
   void aServeOptionWhoseValueIsACommandName_stillMeansServe() {
     assertThat(Main.withDefaultCommand(new String[] {"--redis-key-prefix", "status"}))
         .containsExactly("serve", "--redis-key-prefix", "status");
