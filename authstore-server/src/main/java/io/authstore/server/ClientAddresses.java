@@ -33,6 +33,12 @@ final class ClientAddresses {
   /** The most {@code X-Forwarded-For} entries read, from the right: proxy chains are short. */
   static final int MAX_HOPS = 16;
 
+  /**
+   * The shortest prefix a trusted block may have: a wider one ({@code 0.0.0.0/0}) would believe the
+   * header from nearly anyone, and any client could pick its bucket.
+   */
+  static final int MIN_TRUSTED_PREFIX_LENGTH = 8;
+
   /** The most trusted proxy entries accepted. */
   static final int MAX_TRUSTED = 256;
 
@@ -75,22 +81,36 @@ final class ClientAddresses {
           "at most " + MAX_TRUSTED + " trusted proxies, not " + proxies.size());
     }
     List<IPAddress> trusted = new ArrayList<>(proxies.size());
-    for (String entry : proxies) {
-      IPAddress address = new IPAddressString(entry.strip(), ADDRESS_OR_BLOCK).getAddress();
+    List<String> entries = new ArrayList<>(proxies.size());
+    for (String raw : proxies) {
+      String entry = raw.strip();
+      IPAddress address = new IPAddressString(entry, ADDRESS_OR_BLOCK).getAddress();
       if (address == null) {
         throw new IllegalArgumentException(
             "a trusted proxy must be an IP address or CIDR block: " + Http.shorten(entry));
       }
       if (address.getNetworkPrefixLength() != null && !address.isPrefixBlock()) {
         throw new IllegalArgumentException(
-            "trusted proxies: "
-                + entry.strip()
+            "a trusted proxy block must have no bits set past its prefix: "
+                + entry
                 + " would trust "
                 + address.toPrefixBlock().toCanonicalString());
       }
-      trusted.add(normal(address));
+      IPAddress block = normal(address);
+      Integer prefix = block.getNetworkPrefixLength();
+      if (prefix != null && prefix < MIN_TRUSTED_PREFIX_LENGTH) {
+        throw new IllegalArgumentException(
+            "a trusted proxy block must be /"
+                + MIN_TRUSTED_PREFIX_LENGTH
+                + " or narrower: "
+                + entry
+                + " would let nearly any client choose its own address; trust the balancers'"
+                + " addresses");
+      }
+      trusted.add(block);
+      entries.add(entry);
     }
-    return new ClientAddresses(List.copyOf(trusted), List.copyOf(proxies));
+    return new ClientAddresses(List.copyOf(trusted), List.copyOf(entries));
   }
 
   /** The entries as configured; empty when no proxy is trusted. */
@@ -102,14 +122,14 @@ final class ClientAddresses {
    * The rate-limit key of a request: the client's IPv4 address or IPv6 /64 block, in canonical
    * form.
    *
-   * @param peer the TCP peer's address, as the server reports it
+   * @param peer the TCP peer's address, as the server reports it (Jetty writes IPv6 in brackets)
    * @param forwardedFor the request's {@code X-Forwarded-For} fields, in order
    */
   String clientOf(String peer, Enumeration<String> forwardedFor) {
     if (trusted.isEmpty() && peer.indexOf(':') < 0) {
       return peer; // IPv4, and nothing to walk: the common case costs no parsing
     }
-    IPAddress client = parse(peer);
+    IPAddress client = parse(withoutPort(peer));
     if (client == null) {
       return peer;
     }

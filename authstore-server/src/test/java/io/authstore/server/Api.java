@@ -54,11 +54,20 @@ final class Api {
     }
   }
 
+  private final String host;
+  private final int port;
   private final String base;
   private final String key;
 
   Api(int port, String key) {
-    this.base = "http://127.0.0.1:" + port;
+    this("127.0.0.1", port, key);
+  }
+
+  /** To a server at {@code host}: an IPv6 address goes in brackets ({@code [::1]}). */
+  Api(String host, int port, String key) {
+    this.host = host;
+    this.port = port;
+    this.base = "http://" + host + ":" + port;
     this.key = key;
     if (key != null) {
       LogCapture.secret(key);
@@ -67,7 +76,7 @@ final class Api {
 
   /** The same server with another key (null: none). */
   Api withKey(String otherKey) {
-    return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey);
+    return new Api(host, port, otherKey);
   }
 
   Response get(String path) {

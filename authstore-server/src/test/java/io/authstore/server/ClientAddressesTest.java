@@ -34,6 +34,9 @@ class ClientAddressesTest {
         // IPv6 counts per /64, IPv4-mapped as IPv4, in canonical form.
         "2001:db8:1:2:3:4:5:6; -; 2001:db8:1:2::/64",
         "2001:DB8:1:2::ff; -; 2001:db8:1:2::/64",
+        // As Jetty reports an IPv6 peer: in brackets, uncompressed.
+        "[2001:db8:1:2:0:0:0:1]; -; 2001:db8:1:2::/64",
+        "[0:0:0:0:0:0:0:1]; -; ::/64",
         "0:0:0:0:0:0:0:1; -; ::/64",
         "::ffff:203.0.113.9; -; 203.0.113.9",
       })
@@ -53,6 +56,7 @@ class ClientAddressesTest {
         // A chain of trusted proxies is walked through.
         "10.0.0.5; 203.0.113.9, 192.168.1.1, 10.9.9.9; 203.0.113.9",
         "fd00::1; 203.0.113.9, 10.0.0.7; 203.0.113.9",
+        "[fd00:0:0:0:0:0:0:1]; 203.0.113.9; 203.0.113.9",
         // Every hop trusted: the left-most one is the client.
         "10.0.0.5; 10.0.0.9, 10.0.0.8; 10.0.0.9",
         // Ports and brackets, as some balancers write them.
@@ -106,11 +110,21 @@ class ClientAddressesTest {
         "*; must be an IP address or CIDR block",
         "10.1.2.3/8; 10.1.2.3/8 would trust 10.0.0.0/8",
         "fd00::1/8; fd00::1/8 would trust fd00::/8",
+        "0.0.0.0/0; must be /8 or narrower: 0.0.0.0/0",
+        "::/0; must be /8 or narrower",
+        "128.0.0.0/1; must be /8 or narrower",
+        "::ffff:0:0/96; must be /8 or narrower",
       })
   void aTrustedEntryThatIsNotAnAddressOrAnExactBlock_isRefusedByName(String entry, String message) {
     assertThatThrownBy(() -> ClientAddresses.trusting(List.of("10.0.0.1", entry)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void entriesAreKeptStripped() {
+    assertThat(ClientAddresses.trusting(List.of(" 10.0.0.0/8 ", "fd00::/8")).entries())
+        .containsExactly("10.0.0.0/8", "fd00::/8");
   }
 
   @Test

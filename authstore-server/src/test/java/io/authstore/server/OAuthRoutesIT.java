@@ -733,9 +733,16 @@ class OAuthRoutesIT {
     Api.Response oauthRevoke = revoke(writer, token);
     Api.Response after = introspect(token);
 
-    // The claim is echoed as the escape it came as (Jackson writes \\uD800): still valid JSON.
     assertThat(before.status()).as(before.body()).isEqualTo(200);
     assertThat(before.json().path("active").asBoolean()).as(before.body()).isTrue();
+    // The half pair never leaves as a raw (unencodable) character: where a claim is echoed, it
+    // goes out as the \\u escape it came in as, which a strict JSON reader accepts.
+    for (Api.Response r : List.of(before, restRevoke)) {
+      assertThat(r.body()).doesNotContain("\ud800").doesNotContain("?b\"");
+    }
+    if (List.of("sub", "jti", "scope", "client_id").contains(claim)) {
+      assertThat(before.body()).containsIgnoringCase("a\\ud800b");
+    }
     assertThat(restRevoke.status()).as(restRevoke.body()).isEqualTo(200);
     assertThat(restRevoke.json().path("revoked").asBoolean()).isTrue();
     assertThat(oauthRevoke.status()).as(oauthRevoke.body()).isEqualTo(200);

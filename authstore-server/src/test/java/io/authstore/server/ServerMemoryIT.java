@@ -384,6 +384,29 @@ class ServerMemoryIT {
     }
   }
 
+  @Test
+  void perAddressRateLimit_overIpv6_countsTheClientsSlash64_andBelievesATrustedIpv6Proxy() {
+    ServerConfig direct = TestServers.memory().bind("::1").rateLimitPerAddress(2).build();
+    ServerConfig behindProxy =
+        TestServers.memory()
+            .bind("::1")
+            .rateLimitPerAddress(2)
+            .trustedProxies(List.of("::1"))
+            .build();
+    try (AuthstoreServer plain = AuthstoreServer.start(direct);
+        AuthstoreServer proxied = AuthstoreServer.start(behindProxy)) {
+      // The peer is ::1 (Jetty reports it as [0:0:0:0:0:0:0:1]): its bucket runs dry.
+      Api overIpv6 = new Api("[::1]", plain.port(), TestServers.ISSUE_KEY);
+      assertThat(issueUntilLimited(overIpv6, "203.0.113.10")).isTrue();
+      assertThat(issueVia(overIpv6, "203.0.113.11").status()).isEqualTo(429);
+
+      // Trusted, the IPv6 proxy's forwarded clients each have their own.
+      Api viaProxy = new Api("[::1]", proxied.port(), TestServers.ISSUE_KEY);
+      assertThat(issueUntilLimited(viaProxy, "203.0.113.10")).isTrue();
+      assertThat(issueVia(viaProxy, "203.0.113.11").status()).isEqualTo(201);
+    }
+  }
+
   private static Api.Response issueVia(Api api, String forwardedFor) {
     return api.send(
         "POST",
