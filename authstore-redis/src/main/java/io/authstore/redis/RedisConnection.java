@@ -65,6 +65,12 @@ final class RedisConnection implements AutoCloseable {
    */
   static final long TTL_SLACK_MILLIS = 1000;
 
+  /** A write that waits for replicas keeps 1/this of the command timeout for itself. */
+  private static final int WRITE_RESERVE_DIVISOR = 10;
+
+  /** How long before the deadline a WAIT's own timeout ends, for its reply to come back. */
+  private static final long WAIT_REPLY_MARGIN_MILLIS = 50;
+
   /**
    * The highest score a write may drop from a sorted set whose scores are expiries, given the
    * writer's {@code expiredAtOrBefore}: the same slack back, so that an instance whose clock runs
@@ -358,15 +364,57 @@ final class RedisConnection implements AutoCloseable {
     }
     // One command timeout for the whole call: the wait for a pooled connection (or for one to be
     // made), the write and the WAIT, so a call that waits for replicas fails within it as every
-    // other call does, not after three times it.
-    long deadline = System.nanoTime() + config.commandTimeout().toNanos();
-    try (StatefulRedisConnection<String, String> own = borrow(operation, deadline)) {
+    // other call does, not after three times it. The wait for a connection leaves the write a
+    // tenth of it at least: a write is never sent with no time left for its reply, which would
+    // report as failed a write Redis applied (and a retried consume as a reuse).
+    long budget = config.commandTimeout().toNanos();
+    long deadline = System.nanoTime() + budget;
+    long reserve = budget / WRITE_RESERVE_DIVISOR;
+    StatefulRedisConnection<String, String> own = borrow(operation, deadline - reserve);
+    boolean reusable = false;
+    try {
+      if (deadline - System.nanoTime() < reserve) {
+        // Making a connection took the time (the pool waits no longer than deadline - reserve).
+        reusable = true;
+        throw new StoreUnavailableException(
+            operation
+                + ": no connection in time for a write that waits for replicas, nothing was"
+                + " written");
+      }
       RedisAsyncCommands<String, String> on = own.async();
       T result = eval(on, deadline, script, type, keys, args);
-      if (replicate.test(result)) {
-        awaitReplication(on, operation, deadline);
+      long acked = replicate.test(result) ? awaitReplication(on, operation, deadline) : -1;
+      // Every command sent has answered: the connection carries nothing pending.
+      reusable = true;
+      if (acked >= 0 && acked < config.waitReplicas()) {
+        throw new StoreUnavailableException(
+            operation
+                + " reached "
+                + acked
+                + " of "
+                + config.waitReplicas()
+                + " replicas within "
+                + config.waitTimeout());
       }
       return result;
+    } finally {
+      release(own, reusable);
+    }
+  }
+
+  /**
+   * Back to the pool, or, after a command that may still be pending on it (a reply not awaited to
+   * the end), closed: the next borrower's commands must not queue behind it.
+   */
+  private void release(StatefulRedisConnection<String, String> own, boolean reusable) {
+    if (reusable) {
+      own.close();
+      return;
+    }
+    try {
+      waiting.invalidateObject(own);
+    } catch (Exception e) {
+      log.debug("closing a pooled connection failed: {}", e.toString());
     }
   }
 
@@ -379,32 +427,24 @@ final class RedisConnection implements AutoCloseable {
       // Every other failure to lend one (the pool exhausted past its wait: NoSuchElementException,
       // or a connection that could not be made) is the store being unavailable, not a bug.
       throw new StoreUnavailableException(
-          operation + ": no connection for a write that waits for replicas: " + e.getMessage(), e);
+          operation
+              + ": no connection in time for a write that waits for replicas, nothing was"
+              + " written: "
+              + e.getMessage(),
+          e);
     }
   }
 
-  private void awaitReplication(
+  /** The replicas that acknowledged, the WAIT timed so that its reply arrives by the deadline. */
+  private long awaitReplication(
       RedisClusterAsyncCommands<String, String> on, String operation, long deadline) {
     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-    long acked =
-        await(
-            // No longer than what is left of the command timeout, and at least 1 ms: WAIT with a
-            // timeout of 0 blocks until the replicas answer.
-            on.waitForReplication(
-                config.waitReplicas(),
-                Math.max(1, Math.min(config.waitTimeout().toMillis(), left))),
-            operation,
-            deadline);
-    if (acked < config.waitReplicas()) {
-      throw new StoreUnavailableException(
-          operation
-              + " reached "
-              + acked
-              + " of "
-              + config.waitReplicas()
-              + " replicas within "
-              + config.waitTimeout());
-    }
+    // Redis answers a WAIT when its timeout ends, and the reply needs a moment to come back: the
+    // timeout ends WAIT_REPLY_MARGIN_MILLIS (or half of what is left) before the deadline. At least
+    // 1 ms: WAIT with a timeout of 0 blocks until the replicas answer.
+    long margin = Math.min(WAIT_REPLY_MARGIN_MILLIS, left / 2);
+    long timeout = Math.max(1, Math.min(config.waitTimeout().toMillis(), left - margin));
+    return await(on.waitForReplication(config.waitReplicas(), timeout), operation, deadline);
   }
 
   /**

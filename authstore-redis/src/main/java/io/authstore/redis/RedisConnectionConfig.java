@@ -40,8 +40,12 @@ import java.util.regex.Pattern;
  * up only the writes that wait for it, never reads, issues or health checks. More writes waiting at
  * once than the pool holds wait for a connection. The wait for a connection (or for one to be
  * made), the write and its {@code WAIT} share one command timeout: such a call fails within it, as
- * every other call does, and its {@code WAIT} is given the wait timeout or what is left of the
- * command timeout, whichever is shorter.
+ * every other call does. The wait for a connection ends at nine tenths of it, and a write that got
+ * none by then is not sent: it fails saying that nothing was written (safe to retry), never with a
+ * timeout on a write Redis may have applied. Its {@code WAIT} is given the wait timeout or what is
+ * left of the command timeout less a moment for the reply, whichever is shorter; too few replicas
+ * then fails saying how many acknowledged (the write was applied). A connection whose reply was not
+ * awaited to the end is closed, not returned to the pool.
  */
 public final class RedisConnectionConfig {
   private static final Set<String> URI_OPTIONS = Set.of("database", "db", "sentinelmasterid");

@@ -2,6 +2,7 @@ package io.authstore.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.authstore.StoreUnavailableException;
 import io.authstore.revocation.RevocationOptions;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -161,8 +164,8 @@ class RedisWaitForReplicasIT {
     int writers = 3 * RedisConnection.MAX_WAITING_WRITES;
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     try {
-      // Each write holds a pooled connection for the 900 ms WAIT; a borrower waits at most the
-      // 1 s command timeout, so the third third of the writers cannot get one.
+      // Each write holds a pooled connection for the WAIT (up to 900 ms); a borrower waits at
+      // most nine tenths of the 1 s command timeout, so the later writers cannot get one.
       Instant expires = Instant.now().plus(Duration.ofMinutes(5));
       List<Future<?>> writes = new ArrayList<>();
       for (int i = 0; i < writers; i++) {
@@ -173,7 +176,7 @@ class RedisWaitForReplicasIT {
       for (Future<?> f : writes) {
         Throwable failure = org.assertj.core.api.Assertions.catchThrowable(f::get);
         assertThat(failure).hasCauseInstanceOf(StoreUnavailableException.class);
-        if (failure.getCause().getMessage().contains("no connection for a write")) {
+        if (failure.getCause().getMessage().contains("no connection in time for a write")) {
           noConnection++;
         }
       }
@@ -221,5 +224,66 @@ class RedisWaitForReplicasIT {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * A write that waited long for its pooled connection is not sent with no time left for its reply
+   * (Redis could apply it and the caller see a timeout: a retried consume would then count as a
+   * reuse). Every failure says which it was: not sent, nothing written; or written, and too few
+   * replicas acknowledged. The store agrees with each.
+   */
+  @Test
+  void aWriteThatWaitedForItsConnection_isNotSentWithoutTimeForItsReply_andEachFailureSaysWhich()
+      throws Exception {
+    RedisConnectionConfig config =
+        RedisConnectionConfig.builder()
+            .standalone("127.0.0.1", master.port())
+            .commandTimeout(Duration.ofSeconds(2))
+            .waitForReplicas(1, Duration.ofMillis(1950))
+            .build();
+    revocations = RedisRevocationStore.connect(config, RevocationOptions.defaults());
+    replica.pause();
+    int writers = 2 * RedisConnection.MAX_WAITING_WRITES;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    Map<String, String> failures = new ConcurrentHashMap<>();
+    try {
+      // The first half holds every pooled connection through a WAIT of 1.95 s; the second half's
+      // wait for one ends at 1.8 s (nine tenths of the command timeout), before any is returned.
+      Instant expires = Instant.now().plus(Duration.ofMinutes(5));
+      List<Future<?>> writes = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        String jti = "jti-" + i;
+        writes.add(
+            pool.submit(
+                () ->
+                    failures.put(
+                        jti,
+                        catchThrowableOfType(
+                                StoreUnavailableException.class,
+                                () -> revocations.revoke("iss", jti, expires))
+                            .getMessage())));
+      }
+      for (Future<?> f : writes) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+      replica.resume();
+    }
+
+    assertThat(failures).hasSize(writers);
+    assertThat(failures.values())
+        .as("some writes never got a connection in time")
+        .anyMatch(m -> m.contains("nothing was written"))
+        .as("some were written and waited for the replica")
+        .anyMatch(m -> m.contains("reached 0 of 1 replicas"));
+    failures.forEach(
+        (jti, message) -> {
+          boolean notSent = message.contains("nothing was written");
+          assertThat(notSent || message.contains("reached 0 of 1 replicas"))
+              .as("a failure that says whether the write was applied: %s", message)
+              .isTrue();
+          assertThat(revocations.isRevoked("iss", jti)).as(message).isEqualTo(!notSent);
+        });
   }
 }
