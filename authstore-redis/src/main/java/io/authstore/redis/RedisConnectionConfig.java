@@ -1,6 +1,8 @@
 package io.authstore.redis;
 
 import io.lettuce.core.RedisURI;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -226,14 +228,11 @@ public final class RedisConnectionConfig {
    * sentinelMasterId}) are read.
    */
   private static void checkUriOptions(String uri) {
-    int from = Math.max(uri.lastIndexOf('@'), uri.indexOf("://") + 2);
-    int fragment = uri.indexOf('#', from);
-    String rest = fragment < 0 ? uri.substring(from) : uri.substring(from, fragment);
-    int query = rest.indexOf('?');
-    if (query < 0) {
+    String query = query(uri);
+    if (query == null) {
       return;
     }
-    for (String param : rest.substring(query + 1).split("&")) {
+    for (String param : query.split("&")) {
       int eq = param.indexOf('=');
       String name = (eq < 0 ? param : param.substring(0, eq)).toLowerCase(Locale.ROOT);
       if (param.isEmpty() || URI_OPTIONS.contains(name)) {
@@ -253,6 +252,29 @@ public final class RedisConnectionConfig {
               + " is not supported (only database, db and sentinelMasterId are read)"
               + hint);
     }
+  }
+
+  /**
+   * The query of a URI as Lettuce (through {@link java.net.URI}) will read it: from the first
+   * {@code ?} after the authority, so an {@code @} inside a query value does not hide the options
+   * before it. Null when there is none, and when the query holds an {@code @} but the authority
+   * none: then a password's unescaped {@code ?} most likely ended the authority early, which the
+   * caller refuses with the hint to percent-encode.
+   */
+  private static String query(String uri) {
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (URISyntaxException e) {
+      return null; // Lettuce cannot read it either; fromUri refuses it
+    }
+    String query = parsed.getRawQuery();
+    if (query == null
+        || (query.indexOf('@') >= 0
+            && (parsed.getRawAuthority() == null || parsed.getRawAuthority().indexOf('@') < 0))) {
+      return null;
+    }
+    return query;
   }
 
   /**

@@ -153,6 +153,17 @@ class RedisConnectionConfigTest {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://h?database=1&clientName=x"))
         .withMessageContaining("'clientname'");
+    // An '@' in a query value does not hide the options after it.
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () -> RedisConnectionConfig.fromUri("redis://:pw@h:6379?database=1&x=a@b&timeout=5s"))
+        .withMessageContaining("'x'");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://u:pw@h:6379?db=1&timeout=a@b"))
+        .withMessageContaining("'timeout'");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("redis-sentinel://:pw@s1:1,s2:2?x=a@b#m"))
+        .withMessageContaining("'x'");
     // A name that is not an option's shape is not echoed: it may be a misplaced secret.
     assertThatIllegalArgumentException()
         .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://h?Hunter2!Secret"))
