@@ -68,7 +68,7 @@ final class RedisConnection implements AutoCloseable {
   /** A write that waits for replicas keeps 1/this of the command timeout for itself. */
   private static final int WRITE_RESERVE_DIVISOR = 10;
 
-  /** How long before the deadline a WAIT's own timeout ends, for its reply to come back. */
+  /** The least time before the deadline a WAIT's own timeout ends, for its reply to come back. */
   private static final long WAIT_REPLY_MARGIN_MILLIS = 50;
 
   /**
@@ -383,7 +383,10 @@ final class RedisConnection implements AutoCloseable {
       }
       RedisAsyncCommands<String, String> on = own.async();
       T result = eval(on, deadline, script, type, keys, args);
-      long acked = replicate.test(result) ? awaitReplication(on, operation, deadline) : -1;
+      long acked =
+          replicate.test(result)
+              ? awaitReplication(on, operation, deadline, TimeUnit.NANOSECONDS.toMillis(reserve))
+              : -1;
       // Every command sent has answered: the connection carries nothing pending.
       reusable = true;
       if (acked >= 0 && acked < config.waitReplicas()) {
@@ -435,16 +438,33 @@ final class RedisConnection implements AutoCloseable {
     }
   }
 
-  /** The replicas that acknowledged, the WAIT timed so that its reply arrives by the deadline. */
+  /**
+   * The replicas that acknowledged, the WAIT timed so that its reply arrives by the deadline.
+   *
+   * @throws StoreUnavailableException saying that the write was applied, if the count does not
+   *     arrive in time all the same
+   */
   private long awaitReplication(
-      RedisClusterAsyncCommands<String, String> on, String operation, long deadline) {
+      RedisClusterAsyncCommands<String, String> on,
+      String operation,
+      long deadline,
+      long reserveMillis) {
     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     // Redis answers a WAIT when its timeout ends, and the reply needs a moment to come back: the
-    // timeout ends WAIT_REPLY_MARGIN_MILLIS (or half of what is left) before the deadline. At least
-    // 1 ms: WAIT with a timeout of 0 blocks until the replicas answer.
-    long margin = Math.min(WAIT_REPLY_MARGIN_MILLIS, left / 2);
+    // timeout ends half the write's reserve (at least WAIT_REPLY_MARGIN_MILLIS, at most half of
+    // what is left) before the deadline. At least 1 ms: WAIT 0 blocks until the replicas answer.
+    long margin = Math.min(Math.max(WAIT_REPLY_MARGIN_MILLIS, reserveMillis / 2), left / 2);
     long timeout = Math.max(1, Math.min(config.waitTimeout().toMillis(), left - margin));
-    return await(on.waitForReplication(config.waitReplicas(), timeout), operation, deadline);
+    try {
+      return await(on.waitForReplication(config.waitReplicas(), timeout), operation, deadline);
+    } catch (StoreUnavailableException e) {
+      throw new StoreUnavailableException(
+          operation
+              + " was written, but how many replicas have it did not arrive within the command"
+              + " timeout: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /**
