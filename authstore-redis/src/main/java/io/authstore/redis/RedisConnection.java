@@ -190,9 +190,12 @@ final class RedisConnection implements AutoCloseable {
           pool.setJmxEnabled(false);
           RedisURI uri = uris.get(0);
           Duration within = config.commandTimeout();
+          // Not wrapped: Lettuce wraps only what borrowObject() without a wait returns, so a
+          // wrapped connection's close() would not return what borrowObject(Duration) lends.
+          // release() gives each one back to the pool, or invalidates it, itself.
           waiting =
               ConnectionPoolSupport.createGenericObjectPool(
-                  () -> connectWithin(standalone, uri, within), pool);
+                  () -> connectWithin(standalone, uri, within), pool, false);
         }
         return new RedisConnection(config, resources, standalone, c, c.async(), waiting);
       } catch (RuntimeException e) {
@@ -382,22 +385,30 @@ final class RedisConnection implements AutoCloseable {
                 + " written");
       }
       RedisAsyncCommands<String, String> on = own.async();
-      T result = eval(on, deadline, script, type, keys, args);
-      long acked =
+      T result;
+      try {
+        result = eval(on, deadline, script, type, keys, args);
+      } catch (StoreUnavailableException e) {
+        // Sent, and no reply in time (or the connection failed): Redis may have applied it.
+        throw new StoreUnavailableException(
+            operation + " may have been written (no reply in time): " + e.getMessage(), e);
+      }
+      Replication replication =
           replicate.test(result)
               ? awaitReplication(on, operation, deadline, TimeUnit.NANOSECONDS.toMillis(reserve))
-              : -1;
+              : null;
       // Every command sent has answered: the connection carries nothing pending.
       reusable = true;
-      if (acked >= 0 && acked < config.waitReplicas()) {
+      if (replication != null && replication.acked() < config.waitReplicas()) {
         throw new StoreUnavailableException(
             operation
-                + " reached "
-                + acked
+                + " was written, but reached "
+                + replication.acked()
                 + " of "
                 + config.waitReplicas()
                 + " replicas within "
-                + config.waitTimeout());
+                + replication.timeoutMillis()
+                + " ms");
       }
       return result;
     } finally {
@@ -410,14 +421,16 @@ final class RedisConnection implements AutoCloseable {
    * the end), closed: the next borrower's commands must not queue behind it.
    */
   private void release(StatefulRedisConnection<String, String> own, boolean reusable) {
-    if (reusable) {
-      own.close();
-      return;
-    }
     try {
-      waiting.invalidateObject(own);
+      if (reusable) {
+        waiting.returnObject(own);
+      } else {
+        waiting.invalidateObject(own);
+      }
     } catch (Exception e) {
-      log.debug("closing a pooled connection failed: {}", e.toString());
+      // The pool refuses only what it did not lend; nothing else to do but close it.
+      log.warn("a pooled connection could not be given back: {}", e.toString());
+      own.closeAsync();
     }
   }
 
@@ -438,13 +451,16 @@ final class RedisConnection implements AutoCloseable {
     }
   }
 
+  /** How many replicas acknowledged a write, within how long a WAIT. */
+  private record Replication(long acked, long timeoutMillis) {}
+
   /**
    * The replicas that acknowledged, the WAIT timed so that its reply arrives by the deadline.
    *
    * @throws StoreUnavailableException saying that the write was applied, if the count does not
-   *     arrive in time all the same
+   *     arrive (in time) all the same
    */
-  private long awaitReplication(
+  private Replication awaitReplication(
       RedisClusterAsyncCommands<String, String> on,
       String operation,
       long deadline,
@@ -456,13 +472,12 @@ final class RedisConnection implements AutoCloseable {
     long margin = Math.min(Math.max(WAIT_REPLY_MARGIN_MILLIS, reserveMillis / 2), left / 2);
     long timeout = Math.max(1, Math.min(config.waitTimeout().toMillis(), left - margin));
     try {
-      return await(on.waitForReplication(config.waitReplicas(), timeout), operation, deadline);
-    } catch (StoreUnavailableException e) {
+      return new Replication(
+          await(on.waitForReplication(config.waitReplicas(), timeout), operation, deadline),
+          timeout);
+    } catch (RuntimeException e) {
       throw new StoreUnavailableException(
-          operation
-              + " was written, but how many replicas have it did not arrive within the command"
-              + " timeout: "
-              + e.getMessage(),
+          operation + " was written, but how many replicas have it is unknown: " + e.getMessage(),
           e);
     }
   }
