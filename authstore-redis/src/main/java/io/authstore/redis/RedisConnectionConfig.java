@@ -255,24 +255,31 @@ public final class RedisConnectionConfig {
   }
 
   /**
-   * The query of a URI as Lettuce (through {@link java.net.URI}) will read it: from the first
-   * {@code ?} after the authority, so an {@code @} inside a query value does not hide the options
-   * before it. Null when there is none, and when the query holds an {@code @} but the authority
-   * none: then a password's unescaped {@code ?} most likely ended the authority early, which the
-   * caller refuses with the hint to percent-encode.
+   * The query of a URI as Lettuce reads it: {@link java.net.URI}'s, decoded, from the first {@code
+   * ?} after the authority (so neither an {@code @} in a value nor a {@code %26} hides an option).
+   * Null when there is none, or when the URI cannot be parsed (Lettuce cannot read it either, and
+   * the caller refuses it).
+   *
+   * @throws IllegalArgumentException when the query holds an {@code @} but the authority none: an
+   *     unescaped {@code ?} in a password may have ended the authority early, or the {@code @}
+   *     belongs to an option's value; which one cannot be told
    */
   private static String query(String uri) {
     URI parsed;
     try {
       parsed = new URI(uri);
     } catch (URISyntaxException e) {
-      return null; // Lettuce cannot read it either; fromUri refuses it
-    }
-    String query = parsed.getRawQuery();
-    if (query == null
-        || (query.indexOf('@') >= 0
-            && (parsed.getRawAuthority() == null || parsed.getRawAuthority().indexOf('@') < 0))) {
       return null;
+    }
+    String query = parsed.getQuery();
+    if (query != null
+        && query.indexOf('@') >= 0
+        && (parsed.getRawAuthority() == null || parsed.getRawAuthority().indexOf('@') < 0)) {
+      throw new IllegalArgumentException(
+          "cannot read "
+              + redactUri(uri)
+              + ": an '@' after its '?'; percent-encode ':', '@', '/', '?' and '#' in a user or"
+              + " password, and '@' in an option's value (%40)");
     }
     return query;
   }

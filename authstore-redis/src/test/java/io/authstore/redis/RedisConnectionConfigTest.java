@@ -164,6 +164,14 @@ class RedisConnectionConfigTest {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> RedisConnectionConfig.fromUri("redis-sentinel://:pw@s1:1,s2:2?x=a@b#m"))
         .withMessageContaining("'x'");
+    // Lettuce reads the query decoded: an encoded '&' separates options too.
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://h?database=1%26timeout=5s"))
+        .withMessageContaining("'timeout'");
+    // An '@' in the query of a URI without a user: a password's '?' or an option's value.
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://h:6379?timeout=5s&x=a@b"))
+        .withMessageContaining("percent-encode");
     // A name that is not an option's shape is not echoed: it may be a misplaced secret.
     assertThatIllegalArgumentException()
         .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://h?Hunter2!Secret"))
@@ -177,6 +185,9 @@ class RedisConnectionConfigTest {
         .isEqualTo(4);
     assertThat(RedisConnectionConfig.fromUri("redis://h:6379?db=5").build().database())
         .isEqualTo(5);
+    assertThat(RedisConnectionConfig.fromUri("redis://h:6379?d%62=6").build().database())
+        .as("decoded, as Lettuce reads it")
+        .isEqualTo(6);
     RedisConnectionConfig sentinel =
         RedisConnectionConfig.fromUri("redis-sentinel://s1:26379?sentinelMasterId=m1").build();
     assertThat(sentinel.sentinelMaster()).isEqualTo("m1");
