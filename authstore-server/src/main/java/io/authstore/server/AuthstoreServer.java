@@ -149,7 +149,11 @@ public final class AuthstoreServer implements AutoCloseable {
   private Javalin createApp(ServerConfig config, ApiKeys keys) {
     Guard guard =
         new Guard(
-            keys, config.rateLimitPerKey(), config.rateLimitPerAddress(), config.clientAddresses());
+            keys,
+            config.rateLimitPerKey(),
+            config.rateLimitPerAddress(),
+            config.clientAddresses(),
+            config.rateLimitTime());
     TicketRoutes tickets = new TicketRoutes(stores, metrics, guard, config.maxBodyBytes());
     RevocationRoutes revocations =
         new RevocationRoutes(stores, config.clock(), config.maxBodyBytes());

@@ -1,5 +1,6 @@
 package io.authstore.server;
 
+import io.github.bucket4j.TimeMeter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.security.RouteRole;
@@ -24,10 +25,15 @@ final class Guard {
   private final RateLimiter perAddress;
   private final ClientAddresses clients;
 
-  Guard(ApiKeys keys, int perKeyPerSecond, int perAddressPerSecond, ClientAddresses clients) {
+  Guard(
+      ApiKeys keys,
+      int perKeyPerSecond,
+      int perAddressPerSecond,
+      ClientAddresses clients,
+      TimeMeter time) {
     this.keys = keys;
-    this.perKey = new RateLimiter(perKeyPerSecond);
-    this.perAddress = new RateLimiter(perAddressPerSecond);
+    this.perKey = new RateLimiter(perKeyPerSecond, time);
+    this.perAddress = new RateLimiter(perAddressPerSecond, time);
     this.clients = clients;
   }
 

@@ -25,12 +25,9 @@ final class RateLimiter {
 
   /**
    * @param perSecond requests per second per key; 0 means unlimited
+   * @param time what the buckets refill by: {@link TimeMeter#SYSTEM_NANOTIME}, or in tests one that
+   *     stands still
    */
-  RateLimiter(int perSecond) {
-    this(perSecond, TimeMeter.SYSTEM_NANOTIME);
-  }
-
-  /** With the time source the buckets refill by; tests give one that stands still. */
   RateLimiter(int perSecond, TimeMeter time) {
     this.perSecond = perSecond;
     this.time = time;

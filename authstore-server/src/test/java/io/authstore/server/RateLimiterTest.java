@@ -6,19 +6,7 @@ import io.github.bucket4j.TimeMeter;
 import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
-  /** Time that stands still: no bucket refills while a test runs, however slow the machine. */
-  private static final TimeMeter STILL =
-      new TimeMeter() {
-        @Override
-        public long currentTimeNanos() {
-          return 1_000_000_000L;
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-          return false;
-        }
-      };
+  private static final TimeMeter STILL = TestServers.STILL;
 
   @Test
   void aBucketAllowsItsRate_thenAsksToWait() {

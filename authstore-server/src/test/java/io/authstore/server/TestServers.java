@@ -3,6 +3,7 @@ package io.authstore.server;
 import io.authstore.revocation.RevocationOptions;
 import io.authstore.testkit.MutableClock;
 import io.authstore.ticket.TicketOptions;
+import io.github.bucket4j.TimeMeter;
 import java.util.EnumSet;
 
 /** Server configurations and keys shared by the HTTP tests. */
@@ -14,6 +15,23 @@ final class TestServers {
   static final String CONSUME_KEY = ApiKeys.generateSecret();
   static final String REVOKE_WRITE_KEY = ApiKeys.generateSecret();
   static final String REVOKE_READ_KEY = ApiKeys.generateSecret();
+
+  /**
+   * Time that stands still, for rate limits: no bucket refills while a test runs, however slow the
+   * machine.
+   */
+  static final TimeMeter STILL =
+      new TimeMeter() {
+        @Override
+        public long currentTimeNanos() {
+          return 1_000_000_000L;
+        }
+
+        @Override
+        public boolean isWallClockBased() {
+          return false;
+        }
+      };
 
   private TestServers() {}
 
