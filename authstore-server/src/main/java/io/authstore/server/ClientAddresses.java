@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client a request's per-address rate limit counts against.
@@ -50,10 +52,13 @@ final class ClientAddresses {
   /** One address or a CIDR block. */
   private static final IPAddressStringParameters ADDRESS_OR_BLOCK = parameters(true);
 
-  private static final ClientAddresses NONE = new ClientAddresses(List.of(), List.of());
+  private static final Logger log = LoggerFactory.getLogger(ClientAddresses.class);
 
   private final List<IPAddress> trusted;
   private final List<String> entries;
+
+  /** Whether the one warning about forwarded requests without trusted proxies was logged. */
+  private volatile boolean warnedUntrustedForwarding;
 
   private ClientAddresses(List<IPAddress> trusted, List<String> entries) {
     this.trusted = trusted;
@@ -62,7 +67,7 @@ final class ClientAddresses {
 
   /** No trusted proxy: every request counts against its TCP peer. */
   static ClientAddresses none() {
-    return NONE;
+    return new ClientAddresses(List.of(), List.of());
   }
 
   /**
@@ -74,7 +79,7 @@ final class ClientAddresses {
    */
   static ClientAddresses trusting(List<String> proxies) {
     if (proxies.isEmpty()) {
-      return NONE;
+      return none();
     }
     if (proxies.size() > MAX_TRUSTED) {
       throw new IllegalArgumentException(
@@ -126,6 +131,17 @@ final class ClientAddresses {
    * @param forwardedFor the request's {@code X-Forwarded-For} fields, in order
    */
   String clientOf(String peer, Enumeration<String> forwardedFor) {
+    if (trusted.isEmpty()
+        && !warnedUntrustedForwarding
+        && forwardedFor != null
+        && forwardedFor.hasMoreElements()) {
+      warnedUntrustedForwarding = true;
+      log.warn(
+          "requests arrive with X-Forwarded-For, but no proxy is trusted: the per-address rate"
+              + " limit counts each request's peer, so clients behind one load balancer share its"
+              + " budget; set --trusted-proxies to the balancers' addresses, or raise"
+              + " --rate-limit-per-address (said once)");
+    }
     if (trusted.isEmpty() && peer.indexOf(':') < 0) {
       return peer; // IPv4, and nothing to walk: the common case costs no parsing
     }

@@ -136,7 +136,7 @@ final class Guard {
   void rateLimit(Context ctx) {
     ApiKeys.Key key = ctx.attribute(KEY_ATTRIBUTE);
     long wait = key == null ? 0 : perKey.tryTake(key.name());
-    if (wait == 0) {
+    if (wait == 0 && perAddress.isOn()) {
       wait =
           perAddress.tryTake(
               clients.clientOf(ctx.ip(), ctx.req().getHeaders(ClientAddresses.FORWARDED_FOR)));

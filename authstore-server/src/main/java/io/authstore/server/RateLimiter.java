@@ -38,6 +38,11 @@ final class RateLimiter {
             .build();
   }
 
+  /** Whether this limit is on (a rate other than 0). */
+  boolean isOn() {
+    return perSecond != 0;
+  }
+
   /**
    * Takes one request from the key's bucket.
    *

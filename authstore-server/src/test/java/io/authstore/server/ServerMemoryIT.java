@@ -384,12 +384,15 @@ class ServerMemoryIT {
           .isEqualTo(429);
       assertThat(issueVia(viaProxy, "2001:db8:1:3::1").status()).isEqualTo(201);
 
-      // Without the proxy trusted, the header is not believed: one bucket for the peer.
+      // Without the proxy trusted, the header is not believed: one bucket for the peer. The
+      // operator is told once that forwarded requests arrive with no proxy trusted.
+      long warnedBefore = untrustedForwardingWarnings();
       Api directApi = new Api(direct.port(), TestServers.ISSUE_KEY);
       assertThat(issueUntilLimited(directApi, "203.0.113.10")).isTrue();
       assertThat(issueVia(directApi, "203.0.113.11").status())
           .as("a forged X-Forwarded-For does not buy a fresh bucket")
           .isEqualTo(429);
+      assertThat(untrustedForwardingWarnings() - warnedBefore).isEqualTo(1);
     }
   }
 
@@ -422,6 +425,12 @@ class ServerMemoryIT {
       assertThat(issueUntilLimited(viaProxy, "203.0.113.10")).isTrue();
       assertThat(issueVia(viaProxy, "203.0.113.11").status()).isEqualTo(201);
     }
+  }
+
+  private static long untrustedForwardingWarnings() {
+    return LogCapture.lines().stream()
+        .filter(l -> l.contains("X-Forwarded-For, but no proxy is trusted"))
+        .count();
   }
 
   private static boolean ipv6Loopback() {
