@@ -41,6 +41,9 @@ final class ClientAddresses {
    */
   static final int MIN_TRUSTED_PREFIX_LENGTH = 8;
 
+  /** The same for IPv6, whose smallest allocations to one network are /32s. */
+  static final int MIN_TRUSTED_IPV6_PREFIX_LENGTH = 32;
+
   /** The most trusted proxy entries accepted. */
   static final int MAX_TRUSTED = 256;
 
@@ -72,7 +75,7 @@ final class ClientAddresses {
 
   /**
    * Trusts the proxies at these addresses and CIDR blocks ({@code 10.0.0.7}, {@code 10.0.0.0/8},
-   * {@code fd00::/8}).
+   * {@code fd00:0:0:1::/64}).
    *
    * @throws IllegalArgumentException naming the entry that is not an address or block, or a block
    *     written with host bits (10.1.2.3/8 would trust all of 10.0.0.0/8)
@@ -103,10 +106,11 @@ final class ClientAddresses {
       }
       IPAddress block = normal(address);
       Integer prefix = block.getNetworkPrefixLength();
-      if (prefix != null && prefix < MIN_TRUSTED_PREFIX_LENGTH) {
+      int floor = block.isIPv6() ? MIN_TRUSTED_IPV6_PREFIX_LENGTH : MIN_TRUSTED_PREFIX_LENGTH;
+      if (prefix != null && prefix < floor) {
         throw new IllegalArgumentException(
             "a trusted proxy block must be /"
-                + MIN_TRUSTED_PREFIX_LENGTH
+                + floor
                 + " or narrower: "
                 + entry
                 + " would let nearly any client choose its own address; trust the balancers'"

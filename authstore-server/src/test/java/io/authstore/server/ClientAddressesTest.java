@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ClientAddressesTest {
   private static final ClientAddresses BEHIND_PROXIES =
-      ClientAddresses.trusting(List.of("10.0.0.0/8", "192.168.1.1", "fd00::/8"));
+      ClientAddresses.trusting(List.of("10.0.0.0/8", "192.168.1.1", "fd00::/48"));
 
   /** One X-Forwarded-For field per '|'-separated part; '-' for none. */
   private static String client(ClientAddresses c, String peer, String fields) {
@@ -109,9 +109,10 @@ class ClientAddressesTest {
         "10.0.0.0/33; must be an IP address or CIDR block",
         "*; must be an IP address or CIDR block",
         "10.1.2.3/8; 10.1.2.3/8 would trust 10.0.0.0/8",
-        "fd00::1/8; fd00::1/8 would trust fd00::/8",
+        "fd00::1/48; fd00::1/48 would trust fd00::/48",
         "0.0.0.0/0; must be /8 or narrower: 0.0.0.0/0",
-        "::/0; must be /8 or narrower",
+        "::/0; must be /32 or narrower",
+        "2a00::/8; must be /32 or narrower: 2a00::/8",
         "128.0.0.0/1; must be /8 or narrower",
         "::ffff:0:0/96; must be /8 or narrower",
       })
@@ -123,8 +124,8 @@ class ClientAddressesTest {
 
   @Test
   void entriesAreKeptStripped() {
-    assertThat(ClientAddresses.trusting(List.of(" 10.0.0.0/8 ", "fd00::/8")).entries())
-        .containsExactly("10.0.0.0/8", "fd00::/8");
+    assertThat(ClientAddresses.trusting(List.of(" 10.0.0.0/8 ", "fd00::/48")).entries())
+        .containsExactly("10.0.0.0/8", "fd00::/48");
   }
 
   @Test

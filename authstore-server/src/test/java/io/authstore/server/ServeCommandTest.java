@@ -276,7 +276,7 @@ class ServeCommandTest {
             "--ticket-ttl", "5m",
             "--max-tickets", "7",
             "--rate-limit-per-key", "0",
-            "--trusted-proxies", "10.0.0.0/8, fd00::/8",
+            "--trusted-proxies", "10.0.0.0/8, fd00::/48",
             "--max-body-bytes", "4096",
             "--shutdown-grace", "PT1S",
             "--api-keys", "ops:" + ApiKeys.generateSecret() + "=admin");
@@ -288,7 +288,7 @@ class ServeCommandTest {
     assertThat(c.tickets().defaultTtl()).hasMinutes(5);
     assertThat(c.tickets().maxActive()).isEqualTo(7);
     assertThat(c.rateLimitPerKey()).isZero();
-    assertThat(c.trustedProxies()).containsExactly("10.0.0.0/8", "fd00::/8");
+    assertThat(c.trustedProxies()).containsExactly("10.0.0.0/8", "fd00::/48");
     assertThat(c.maxBodyBytes()).isEqualTo(4096);
     assertThat(c.shutdownGrace()).hasSeconds(1);
     assertThat(c.apiKeys().size()).isEqualTo(1);
