@@ -52,9 +52,14 @@ class RedisWaitForReplicasIT {
   }
 
   private void connect(Duration wait) {
+    connect(RedisConnectionConfig.DEFAULT_COMMAND_TIMEOUT, wait);
+  }
+
+  private void connect(Duration commandTimeout, Duration wait) {
     RedisConnectionConfig config =
         RedisConnectionConfig.builder()
             .standalone("127.0.0.1", master.port())
+            .commandTimeout(commandTimeout)
             .waitForReplicas(1, wait)
             .build();
     tickets = RedisTicketStore.connect(config, TicketOptions.defaults());
@@ -176,14 +181,7 @@ class RedisWaitForReplicasIT {
   @Test
   void moreWaitingWritesThanPooledConnections_failAsUnavailable_neverWithAnotherException()
       throws Exception {
-    RedisConnectionConfig config =
-        RedisConnectionConfig.builder()
-            .standalone("127.0.0.1", master.port())
-            .commandTimeout(Duration.ofSeconds(1))
-            .waitForReplicas(1, Duration.ofMillis(900))
-            .build();
-    revocations = RedisRevocationStore.connect(config, RevocationOptions.defaults());
-    tickets = RedisTicketStore.connect(config, TicketOptions.defaults());
+    connect(Duration.ofSeconds(1), Duration.ofMillis(900));
     replica.pause();
     int writers = 3 * RedisConnection.MAX_WAITING_WRITES;
     ExecutorService pool = Executors.newFixedThreadPool(writers);
@@ -214,14 +212,7 @@ class RedisWaitForReplicasIT {
   void aWriteThatWaitsForAPooledConnectionAndThenForReplicas_failsWithinOneCommandTimeout()
       throws Exception {
     Duration commandTimeout = Duration.ofSeconds(2);
-    RedisConnectionConfig config =
-        RedisConnectionConfig.builder()
-            .standalone("127.0.0.1", master.port())
-            .commandTimeout(commandTimeout)
-            .waitForReplicas(1, Duration.ofMillis(1900))
-            .build();
-    revocations = RedisRevocationStore.connect(config, RevocationOptions.defaults());
-    tickets = RedisTicketStore.connect(config, TicketOptions.defaults());
+    connect(commandTimeout, Duration.ofMillis(1900));
     replica.pause();
     int writers = 2 * RedisConnection.MAX_WAITING_WRITES;
     ExecutorService pool = Executors.newFixedThreadPool(writers);
@@ -259,13 +250,7 @@ class RedisWaitForReplicasIT {
   @Test
   void aWriteThatWaitedForItsConnection_isNotSentWithoutTimeForItsReply_andEachFailureSaysWhich()
       throws Exception {
-    RedisConnectionConfig config =
-        RedisConnectionConfig.builder()
-            .standalone("127.0.0.1", master.port())
-            .commandTimeout(Duration.ofSeconds(2))
-            .waitForReplicas(1, Duration.ofMillis(1950))
-            .build();
-    revocations = RedisRevocationStore.connect(config, RevocationOptions.defaults());
+    connect(Duration.ofSeconds(2), Duration.ofMillis(1950));
     replica.pause();
     int writers = 2 * RedisConnection.MAX_WAITING_WRITES;
     ExecutorService pool = Executors.newFixedThreadPool(writers);
