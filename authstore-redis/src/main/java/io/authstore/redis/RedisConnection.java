@@ -68,6 +68,10 @@ final class RedisConnection implements AutoCloseable {
   /** A write that waits for replicas keeps 1/this of the command timeout for itself. */
   private static final int WRITE_RESERVE_DIVISOR = 10;
 
+  /** What a write that waits for replicas and got no connection in time says: it was not sent. */
+  private static final String NOT_SENT =
+      ": no connection in time for a write that waits for replicas, nothing was written";
+
   /** The least time before the deadline a WAIT's own timeout ends, for its reply to come back. */
   private static final long WAIT_REPLY_MARGIN_MILLIS = 50;
 
@@ -379,10 +383,7 @@ final class RedisConnection implements AutoCloseable {
       if (deadline - System.nanoTime() < reserve) {
         // Making a connection took the time (the pool waits no longer than deadline - reserve).
         reusable = true;
-        throw new StoreUnavailableException(
-            operation
-                + ": no connection in time for a write that waits for replicas, nothing was"
-                + " written");
+        throw new StoreUnavailableException(operation + NOT_SENT);
       }
       RedisAsyncCommands<String, String> on = own.async();
       T result;
@@ -442,12 +443,7 @@ final class RedisConnection implements AutoCloseable {
     } catch (Exception e) {
       // Every other failure to lend one (the pool exhausted past its wait: NoSuchElementException,
       // or a connection that could not be made) is the store being unavailable, not a bug.
-      throw new StoreUnavailableException(
-          operation
-              + ": no connection in time for a write that waits for replicas, nothing was"
-              + " written: "
-              + e.getMessage(),
-          e);
+      throw new StoreUnavailableException(operation + NOT_SENT + ": " + e.getMessage(), e);
     }
   }
 
