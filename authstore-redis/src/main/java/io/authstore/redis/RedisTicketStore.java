@@ -2,6 +2,7 @@ package io.authstore.redis;
 
 import io.authstore.CapacityExceededException;
 import io.authstore.StoreListener;
+import io.authstore.StoreUnavailableException;
 import io.authstore.internal.Arguments;
 import io.authstore.internal.TicketCodec;
 import io.authstore.ticket.ConsumeResult;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A {@link TicketStore} on Redis (standalone, Sentinel or Cluster): consume is atomic across every
@@ -36,11 +38,12 @@ import java.util.Objects;
  *       <value length>:<value>} (lengths in UTF-16 units, so no text needs escaping), then {@code
  *       ;} and the subject, whose length in bytes is {@code <n>} (so the scripts cut it off the end
  *       without parsing attributes). Consume overwrites it with {@code SET KEEPTTL} by a tombstone,
- *       {@code <expires-at>} alone: the record, not the sets, tells whether a ticket was used, so a
- *       digest dropped from a set early by an instance whose clock is ahead can never be consumed
- *       twice; the tombstone tells reuse apart from unknown until the ticket's expiry. TTL: the
- *       ticket's remaining life plus one second of slack for clock differences, kept by the
- *       tombstone.
+ *       {@code <expires-at><nonce>}, the nonce six random digits of that consume call (below), so
+ *       the tombstone is one integer, which Redis keeps without a string: the record, not the sets,
+ *       tells whether a ticket was used, so a digest dropped from a set early by an instance whose
+ *       clock is ahead can never be consumed twice; the tombstone tells reuse apart from unknown
+ *       until the ticket's expiry. TTL: the ticket's remaining life plus one second of slack for
+ *       clock differences, kept by the tombstone.
  *   <li>{@code <prefix>{tickets}:active}: sorted set of the active tickets' digests by expiry, the
  *       source of the active count and of the global cap; consume removes its ticket, so the set
  *       holds at most the cap plus the tickets that expired unconsumed since the last trim.
@@ -79,6 +82,19 @@ import java.util.Objects;
  * until its expiry), and a {@link #revokeSubject} could miss tickets. Move that slot while ticket
  * traffic is stopped.
  *
+ * <h2>Replies lost with a connection</h2>
+ *
+ * When a connection drops after Redis ran a script but before its reply arrived, Lettuce sends the
+ * script again once it has reconnected (it delivers commands in flight at least once; no client
+ * option turns that off while keeping automatic reconnection). Both ticket scripts recognise their
+ * own second run: an issue writes its record first with {@code SET NX}, so a record already there
+ * is its own and the second run answers "issued" without counting it again or weighing it against a
+ * cap; a consume finds the tombstone with its own nonce and the store throws {@link
+ * io.authstore.StoreUnavailableException} saying that the ticket is spent, instead of reporting the
+ * holder's own use as a reuse (the record went with the lost reply). A consume presented again by
+ * its caller is a new call, with a new nonce: a reuse. The other scripts give the same result when
+ * run twice. ({@code RedisLostReplyIT} drops replies and connections through a proxy.)
+ *
  * <h2>The global cap on Cluster</h2>
  *
  * Because every ticket key is in one slot, the issue script counts the active set and adds to it in
@@ -92,13 +108,13 @@ import java.util.Objects;
  * {@link #issue}, {@link #consume}, {@link #revokeSubject}, {@link #stats()}, {@link
  * #purgeExpired()}: one {@code EVALSHA} each, one round trip; plus {@code WAIT} after consume and
  * {@link #revokeSubject} if configured. A malformed ticket is refused without a round trip. Inside
- * Redis, an issue runs {@code ZCARD} twice, {@code SET PX}, two {@code ZADD} (into the small active
- * and subject sets), two {@code PTTL} and {@code HINCRBY}; plus a {@code ZREMRANGEBYSCORE} and
- * {@code ZCOUNT} on a set that seems full, a {@code PEXPIRE} on a set when half of its TTL slack is
- * used up, and three {@code ZREMRANGEBYSCORE} every 64th issue. A consume runs {@code GET}, {@code
- * SET KEEPTTL}, two {@code ZREM} (small sets), one {@code ZADD} (the used set), {@code PTTL} and
- * {@code HINCRBY}; a reuse {@code GET} and {@code HINCRBY}; an unknown or expired ticket one {@code
- * GET}.
+ * Redis, an issue runs {@code SET PX NX}, {@code ZCARD} twice, two {@code ZADD} (into the small
+ * active and subject sets), two {@code PTTL} and {@code HINCRBY}; plus a {@code ZREMRANGEBYSCORE}
+ * and {@code ZCOUNT} on a set that seems full (and a {@code DEL} of the record when a cap refuses
+ * it), a {@code PEXPIRE} on a set when half of its TTL slack is used up, and three {@code
+ * ZREMRANGEBYSCORE} every 64th issue. A consume runs {@code GET}, {@code SET KEEPTTL}, two {@code
+ * ZREM} (small sets), one {@code ZADD} (the used set), {@code PTTL} and {@code HINCRBY}; a reuse
+ * {@code GET} and {@code HINCRBY}; an unknown or expired ticket one {@code GET}.
  *
  * <p>Thread-safe.
  */
@@ -109,6 +125,11 @@ public final class RedisTicketStore implements TicketStore {
   private static final LuaScript REVOKE_SUBJECT = LuaScript.load("ticket-revoke-subject");
   private static final LuaScript STATS = LuaScript.load("ticket-stats");
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+  /** What the consume script answers when it finds the tombstone of this very call. */
+  private static final String SENT_AGAIN = "!";
+
+  private static final int NONCE_DIGITS = 6;
 
   private final RedisConnection redis;
   private final boolean ownsConnection;
@@ -233,7 +254,15 @@ public final class RedisTicketStore implements TicketStore {
             "consume",
             Long.toString(clock.millis()),
             digest,
-            subjectPrefix);
+            subjectPrefix,
+            nonce());
+    if (SENT_AGAIN.equals(record)) {
+      // Not a reuse: this call's own first run consumed the ticket (see ticket-consume.lua).
+      throw new StoreUnavailableException(
+          "the connection to Redis dropped during this consume and the client sent it again: the"
+              + " first run consumed the ticket, and its reply was lost with the connection; the"
+              + " ticket is spent");
+    }
     if (record == null) {
       listener.ticketRejected();
       return ConsumeResult.unknownOrExpired();
@@ -244,6 +273,12 @@ public final class RedisTicketStore implements TicketStore {
     }
     listener.ticketConsumed();
     return ConsumeResult.consumed(decode(record));
+  }
+
+  /** Six random decimal digits: a consume's own mark in its tombstone (see the class Javadoc). */
+  private static String nonce() {
+    return Integer.toString(1_000_000 + ThreadLocalRandom.current().nextInt(1_000_000))
+        .substring(1);
   }
 
   /** Reads a live record (see the class Javadoc for its layout). */
@@ -281,7 +316,7 @@ public final class RedisTicketStore implements TicketStore {
   static long expiresAt(String record) {
     int comma = record.indexOf(',');
     if (comma < 0) {
-      return Long.parseLong(record);
+      return Long.parseLong(record, 0, record.length() - NONCE_DIGITS, 10);
     }
     return Long.parseLong(record, comma + 1, record.indexOf(',', comma + 1), 10);
   }

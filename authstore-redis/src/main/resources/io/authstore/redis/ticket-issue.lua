@@ -7,6 +7,18 @@
 -- Returns 0 issued, 1 global cap reached, 2 subject cap reached.
 local now = tonumber(ARGV[1])
 local expires = tonumber(ARGV[2])
+-- Key TTLs: remaining life plus RedisConnection.TTL_SLACK_MILLIS (1000 ms).
+local ttl = expires - now + 1000
+-- Record: <subject bytes>,<expires>,<issued>[,<attribute>...];<subject>. The subject goes last so
+-- consume can cut it off by its byte length without parsing the attributes.
+-- Written first, with NX: the digest is of a new random ticket, so a record already there means
+-- this very call ran before and its reply was lost with a dropped connection (Lettuce sends
+-- commands in flight again when it reconnects). That ticket is issued: say so, and count nothing
+-- twice. A record written here is deleted again below if a cap refuses it.
+if not redis.call('SET', KEYS[1], #ARGV[7] .. ',' .. ARGV[2] .. ',' .. ARGV[1] .. ARGV[6] .. ARGV[7],
+    'PX', ttl, 'NX') then
+  return 0
+end
 -- The active and subject sets hold active tickets only (consume removes them) and are small: at
 -- most a cap plus the tickets that expired unconsumed since the last trim. Expired members are
 -- only counted out when a cap seems reached, so the common path is one ZCARD each.
@@ -24,18 +36,14 @@ local function full(key, cap, trimTo)
   return held >= cap, held
 end
 if (full(KEYS[2], tonumber(ARGV[3]), now)) then
+  redis.call('DEL', KEYS[1])
   return 1
 end
 local subjectFull, held = full(KEYS[4], tonumber(ARGV[4]), subjectTrim)
 if subjectFull then
+  redis.call('DEL', KEYS[1])
   return 2
 end
--- Key TTLs: remaining life plus RedisConnection.TTL_SLACK_MILLIS (1000 ms).
-local ttl = expires - now + 1000
--- Record: <subject bytes>,<expires>,<issued>[,<attribute>...];<subject>. The subject goes last so
--- consume can cut it off by its byte length without parsing the attributes.
-redis.call('SET', KEYS[1], #ARGV[7] .. ',' .. ARGV[2] .. ',' .. ARGV[1] .. ARGV[6] .. ARGV[7],
-  'PX', ttl)
 redis.call('ZADD', KEYS[2], expires, ARGV[5])
 redis.call('ZADD', KEYS[4], expires, ARGV[5])
 -- A set lives as long as its longest-lived member plus the slack. Its TTL is only pushed out once

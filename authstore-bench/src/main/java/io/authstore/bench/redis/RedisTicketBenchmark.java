@@ -273,7 +273,9 @@ public class RedisTicketBenchmark {
             },
             Long.toString(System.currentTimeMillis()),
             digest,
-            AuthstoreScripts.BASE + "subject:")
+            AuthstoreScripts.BASE + "subject:",
+            Integer.toString(1_000_000 + ThreadLocalRandom.current().nextInt(1_000_000))
+                .substring(1))
         .get(3, TimeUnit.SECONDS);
   }
 
