@@ -15,6 +15,8 @@ public final class LocalRevocations {
   /** What {@link #jtiExpiry} and {@link #subjectNotBefore} return for "store nothing". */
   public static final long NOTHING = Long.MIN_VALUE;
 
+  private static final long MAX_AHEAD_MILLIS = RevocationOptions.MAX_AHEAD.toMillis();
+
   private final RevocationOptions options;
   private final Clock clock;
   private final long maxLifetimeMillis;
@@ -123,8 +125,28 @@ public final class LocalRevocations {
    *     now} (then there is nothing to remember)
    */
   public long jtiExpiry(Instant expiresAt, long now) {
-    long exp = Instants.ceilMillis(Objects.requireNonNull(expiresAt, "expiresAt must not be null"));
+    long exp = aheadAtMost("expiresAt", expiresAt, now);
     return exp <= now ? NOTHING : exp;
+  }
+
+  /**
+   * The epoch ms of a revocation's {@code expiresAt} or a subject's {@code notBefore}, rounded up.
+   *
+   * @throws IllegalArgumentException if it lies more than {@link RevocationOptions#MAX_AHEAD} after
+   *     {@code now}
+   */
+  public static long aheadAtMost(String name, Instant at, long now) {
+    long ms = Instants.ceilMillis(Objects.requireNonNull(at, name + " must not be null"));
+    if (ms - now > MAX_AHEAD_MILLIS) {
+      throw new IllegalArgumentException(
+          name
+              + " is more than "
+              + RevocationOptions.MAX_AHEAD.toDays()
+              + " days ahead: "
+              + at
+              + " (no token lives that long)");
+    }
+    return ms;
   }
 
   /**
@@ -132,7 +154,7 @@ public final class LocalRevocations {
    *     expired at {@code now}
    */
   public long subjectNotBefore(Instant notBefore, long now) {
-    long nb = Instants.ceilMillis(Objects.requireNonNull(notBefore, "notBefore must not be null"));
+    long nb = aheadAtMost("notBefore", notBefore, now);
     return nb <= now - maxLifetimeMillis ? NOTHING : nb;
   }
 

@@ -29,6 +29,15 @@ public final class RevocationOptions {
   /** The longest maximum token lifetime accepted: 366 days. */
   public static final Duration MAX_TOKEN_LIFETIME_LIMIT = Duration.ofDays(366);
 
+  /**
+   * How far ahead of now a revocation's {@code expiresAt}, or a subject's {@code notBefore}, may
+   * lie: {@link #MAX_TOKEN_LIFETIME_LIMIT} plus a day, room for a verifier's leeway. No token lives
+   * longer, and every backend keeps a revocation for a bounded time (on Redis, a key TTL), so a
+   * "forever" such as {@link java.time.Instant#MAX} is refused rather than stored as something
+   * else.
+   */
+  public static final Duration MAX_AHEAD = MAX_TOKEN_LIFETIME_LIMIT.plusDays(1);
+
   private static final RevocationOptions DEFAULTS = builder().build();
 
   private final int maxIssuerLength;

@@ -30,7 +30,8 @@ public interface RevocationStore extends AutoCloseable {
    * @param jti the token's {@code jti}; not empty
    * @param expiresAt the token's {@code exp}
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if a string is empty where it may not be, or too long
+   * @throws IllegalArgumentException if a string is empty where it may not be, or too long, or if
+   *     {@code expiresAt} lies more than {@link RevocationOptions#MAX_AHEAD} after now
    * @throws io.authstore.StoreUnavailableException if the store cannot be reached
    */
   void revoke(String issuer, String jti, Instant expiresAt);
@@ -58,7 +59,8 @@ public interface RevocationStore extends AutoCloseable {
    * @param subject the tokens' {@code sub}; not empty
    * @param notBefore tokens with {@code iat} strictly before this instant are revoked
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if a string is empty where it may not be, or too long
+   * @throws IllegalArgumentException if a string is empty where it may not be, or too long, or if
+   *     {@code notBefore} lies more than {@link RevocationOptions#MAX_AHEAD} after now
    * @throws io.authstore.StoreUnavailableException if the store cannot be reached
    */
   void revokeSubject(String issuer, String subject, Instant notBefore);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.authstore.revocation.RevocationOptions;
 import io.authstore.revocation.RevocationStore;
@@ -123,6 +124,42 @@ public abstract class RevocationStoreContract {
     assertThat(store.isRevoked(ISSUER, "jti-1")).isFalse();
     clock.advance(Duration.ofDays(30));
     assertThat(store.isRevoked(ISSUER, "jti-1")).isFalse();
+  }
+
+  @Test
+  void revoke_expiryFurtherAheadThanAnyTokenLives_isRefusedAndStoresNothing() {
+    RevocationStore store = newStore();
+
+    for (Instant far : List.of(Instant.MAX, in(RevocationOptions.MAX_AHEAD).plusMillis(1))) {
+      assertThatThrownBy(() -> store.revoke(ISSUER, "jti-far", far))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("expiresAt is more than 367 days ahead");
+    }
+    assertThat(store.isRevoked(ISSUER, "jti-far")).isFalse();
+    assertThat(store.size()).isZero();
+
+    Instant farthest = in(RevocationOptions.MAX_AHEAD);
+    store.revoke(ISSUER, "jti-far", farthest);
+    assertThat(store.isRevoked(ISSUER, "jti-far")).isTrue();
+    clock.set(farthest.minusMillis(1));
+    assertThat(store.isRevoked(ISSUER, "jti-far")).isTrue();
+    clock.set(farthest);
+    assertThat(store.isRevoked(ISSUER, "jti-far")).isFalse();
+  }
+
+  @Test
+  void revokeSubject_notBeforeFurtherAheadThanAnyTokenLives_isRefusedAndStoresNothing() {
+    RevocationStore store = newStore();
+
+    for (Instant far : List.of(Instant.MAX, in(RevocationOptions.MAX_AHEAD).plusMillis(1))) {
+      assertThatThrownBy(() -> store.revokeSubject(ISSUER, "alice", far))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("notBefore is more than 367 days ahead");
+    }
+    assertThat(store.isRevoked(ISSUER, "jti-1", "alice", clock.instant())).isFalse();
+
+    store.revokeSubject(ISSUER, "alice", in(RevocationOptions.MAX_AHEAD));
+    assertThat(store.isRevoked(ISSUER, "jti-1", "alice", in(Duration.ofDays(300)))).isTrue();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.authstore.redis;
 import io.authstore.StoreListener;
 import io.authstore.internal.Arguments;
 import io.authstore.internal.Instants;
+import io.authstore.internal.LocalRevocations;
 import io.authstore.revocation.RevocationOptions;
 import io.authstore.revocation.RevocationStore;
 import io.lettuce.core.Range;
@@ -97,9 +98,8 @@ public final class RedisRevocationStore implements RevocationStore {
   @Override
   public void revoke(String issuer, String jti, Instant expiresAt) {
     String member = jtiMember(issuer, jti);
-    Objects.requireNonNull(expiresAt, "expiresAt must not be null");
-    long exp = Instants.ceilMillis(expiresAt);
     long now = clock.millis();
+    long exp = LocalRevocations.aheadAtMost("expiresAt", expiresAt, now);
     if (exp <= now) {
       return;
     }
@@ -128,9 +128,8 @@ public final class RedisRevocationStore implements RevocationStore {
   @Override
   public void revokeSubject(String issuer, String subject, Instant notBefore) {
     String member = subjectMember(issuer, subject);
-    Objects.requireNonNull(notBefore, "notBefore must not be null");
-    long nb = Instants.ceilMillis(notBefore);
     long now = clock.millis();
+    long nb = LocalRevocations.aheadAtMost("notBefore", notBefore, now);
     if (nb <= now - maxLifetimeMillis) {
       return;
     }
