@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * how much of one, matched.
  *
  * <p>Configuration format: entries separated by {@code ;} or new lines, each {@code
- * <name>:<secret>=<scope>[,<scope>...]}; blank lines and lines starting with {@code #} are ignored.
- * Names are 1–64 characters of {@code [A-Za-z0-9_.-]}; secrets 32–256 characters of {@code
+ * <name>:<secret>=<scope>[,<scope>...]}; blank entries are ignored. A {@code #} at the start of a
+ * line, or of an entry, comments out the rest of that line, every entry on it included. Names are
+ * 1–64 characters of {@code [A-Za-z0-9_.-]}; secrets 32–256 characters of {@code
  * [A-Za-z0-9_.~+/-]}. Example: {@code checkout:Zk3...=tickets:issue,tickets:consume}.
  *
  * <p>Thread-safe and immutable.
@@ -66,62 +67,79 @@ public final class ApiKeys {
    */
   public static ApiKeys parse(String text, String source) {
     List<Entry> entries = new ArrayList<>();
-    String[] parts = text.split("[;\\n\\r]+");
     int position = 0;
-    for (String raw : parts) {
-      String part = raw.strip();
-      if (part.isEmpty() || part.startsWith("#")) {
-        continue;
-      }
-      position++;
-      String where = source + " entry " + position;
-      int colon = part.indexOf(':');
-      int equals = part.indexOf('=', Math.max(colon, 0));
-      if (colon <= 0 || equals < 0) {
-        throw new IllegalArgumentException(
-            where + ": expected <name>:<secret>=<scope>[,<scope>...]");
-      }
-      String name = part.substring(0, colon);
-      String secret = part.substring(colon + 1, equals);
-      if (!NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(
-            where + ": key name must be 1-64 characters of [A-Za-z0-9_.-]");
-      }
-      if (!SECRET.matcher(secret).matches()) {
-        throw new IllegalArgumentException(
-            where
-                + " ('"
-                + name
-                + "'): secret must be 32-256 characters of [A-Za-z0-9_.~+/-] (length "
-                + secret.length()
-                + ")");
-      }
-      Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-      for (String s : part.substring(equals + 1).split(",")) {
-        if (!s.isBlank()) {
-          try {
-            scopes.add(Scope.parse(s));
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + " ('" + name + "'): " + e.getMessage(), e);
-          }
+    // Comments are cut per line before the line is split into entries: a commented-out line that
+    // holds several entries stays out whole, not only up to its first ';'.
+    for (String line : text.split("[\\n\\r]+")) {
+      for (String raw : line.split(";")) {
+        String part = raw.strip();
+        if (part.startsWith("#")) {
+          break;
         }
-      }
-      if (scopes.isEmpty()) {
-        throw new IllegalArgumentException(where + " ('" + name + "'): no scope given");
-      }
-      byte[] digest = sha256(secret);
-      for (Entry e : entries) {
-        if (e.key.name().equals(name)) {
-          throw new IllegalArgumentException(where + ": key name '" + name + "' repeated");
+        if (part.isEmpty()) {
+          continue;
         }
-        if (MessageDigest.isEqual(e.digest, digest)) {
-          throw new IllegalArgumentException(
-              where + " ('" + name + "'): same secret as '" + e.key.name() + "'");
-        }
+        position++;
+        entries.add(parseEntry(part, source + " entry " + position, entries));
       }
-      entries.add(new Entry(new Key(name, scopes), digest));
     }
     return new ApiKeys(entries);
+  }
+
+  private static Entry parseEntry(String part, String where, List<Entry> previous) {
+    int colon = part.indexOf(':');
+    int equals = part.indexOf('=', Math.max(colon, 0));
+    if (colon <= 0 || equals < 0) {
+      throw new IllegalArgumentException(where + ": expected <name>:<secret>=<scope>[,<scope>...]");
+    }
+    String name = part.substring(0, colon);
+    String secret = part.substring(colon + 1, equals);
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          where + ": key name must be 1-64 characters of [A-Za-z0-9_.-]");
+    }
+    String named = where + " (" + shown(name) + ")";
+    if (!SECRET.matcher(secret).matches()) {
+      throw new IllegalArgumentException(
+          named
+              + ": secret must be 32-256 characters of [A-Za-z0-9_.~+/-] (length "
+              + secret.length()
+              + "); an entry is <name>:<secret>=<scope>[,<scope>...]");
+    }
+    Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+    for (String s : part.substring(equals + 1).split(",")) {
+      if (!s.isBlank()) {
+        try {
+          scopes.add(Scope.parse(s));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(named + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    if (scopes.isEmpty()) {
+      throw new IllegalArgumentException(named + ": no scope given");
+    }
+    byte[] digest = sha256(secret);
+    for (Entry e : previous) {
+      if (e.key.name().equals(name)) {
+        throw new IllegalArgumentException(named + ": key name repeated");
+      }
+      if (MessageDigest.isEqual(e.digest, digest)) {
+        throw new IllegalArgumentException(named + ": same secret as " + shown(e.key.name()));
+      }
+    }
+    return new Entry(new Key(name, scopes), digest);
+  }
+
+  /**
+   * A key name for an error message, quoted; but not one as long as a secret: an entry written
+   * {@code <secret>:<name>=...} puts the secret where the name goes, and the message must not carry
+   * it to standard error or a log.
+   */
+  private static String shown(String name) {
+    return name.length() < MIN_SECRET_LENGTH
+        ? "'" + name + "'"
+        : "name of " + name.length() + " characters, not shown: as long as a secret";
   }
 
   /** A set holding one key. */
@@ -130,7 +148,7 @@ public final class ApiKeys {
     for (Scope s : scopes) {
       text.append(s.wireName()).append(',');
     }
-    return parse(text.toString(), "key '" + name + "'");
+    return parse(text.toString(), "key " + shown(name));
   }
 
   /** A fresh random secret: 32 bytes from {@link SecureRandom}, base64url (43 characters). */

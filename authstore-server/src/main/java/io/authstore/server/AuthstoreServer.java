@@ -10,6 +10,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -156,7 +157,11 @@ public final class AuthstoreServer implements AutoCloseable {
             config.rateLimitTime());
     TicketRoutes tickets = new TicketRoutes(stores, metrics, guard, config.maxBodyBytes());
     RevocationRoutes revocations =
-        new RevocationRoutes(stores, config.clock(), config.maxBodyBytes());
+        new RevocationRoutes(
+            stores,
+            config.clock(),
+            verifier == null ? Duration.ZERO : verifier.options().leeway(),
+            config.maxBodyBytes());
     OperationsRoutes operations = new OperationsRoutes(stores, metrics, config.clock());
     TokenRoutes tokens = new TokenRoutes(verifier, metrics, config.clock(), config.maxBodyBytes());
     return Javalin.create(
@@ -251,7 +256,7 @@ public final class AuthstoreServer implements AutoCloseable {
               (e, ctx) -> renderApiError(Http.unsupportedCharset(), ctx));
           cfg.routes.exception(
               IllegalArgumentException.class,
-              (e, ctx) -> renderApiError(ApiError.badRequest(e.getMessage()), ctx));
+              (e, ctx) -> renderApiError(ApiError.badRequest(invalidRequestMessage(e)), ctx));
           cfg.routes.exception(
               HttpResponseException.class,
               (e, ctx) -> renderApiError(fromJavalin(e.getStatus(), e.getMessage()), ctx));
@@ -303,6 +308,16 @@ public final class AuthstoreServer implements AutoCloseable {
   private static String route(Context ctx) {
     Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
     return matched != null ? matched.path : "unmatched";
+  }
+
+  /**
+   * The message of a 400 from an {@link IllegalArgumentException} (a store refusing a value out of
+   * its bounds, say): its own, or a generic text when it has none, since every error body carries a
+   * message.
+   */
+  static String invalidRequestMessage(IllegalArgumentException e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? "invalid request" : message;
   }
 
   private static ApiError fromJavalin(int status, String message) {

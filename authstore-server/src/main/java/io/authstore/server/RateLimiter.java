@@ -24,7 +24,8 @@ final class RateLimiter {
   private final TimeMeter time;
 
   /**
-   * @param perSecond requests per second per key; 0 means unlimited
+   * @param perSecond requests per second per key; 0 means unlimited; at most {@link
+   *     ServerConfig#MAX_RATE_LIMIT}, above which Bucket4j refuses to build a bucket
    * @param time what the buckets refill by: {@link TimeMeter#SYSTEM_NANOTIME}, or in tests one that
    *     stands still
    */

@@ -11,18 +11,31 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** Revoke a token by jti, check it, and revoke every token of a subject issued before a time. */
+/**
+ * Revoke a token by jti, check it, and revoke every token of a subject issued before a time.
+ *
+ * <p>A jti is revoked until the {@code expires_at} the caller gives plus the JWT leeway of this
+ * server's own verifier, when it verifies JWTs: its introspection accepts a token until {@code exp}
+ * plus the leeway, so an entry kept only until {@code exp} would let a revoked token introspect as
+ * active that long (as {@link io.authstore.jwt.JwtVerifier#revoke} does for a token).
+ */
 final class RevocationRoutes {
   /** How far in the future a subject's {@code not_before} may lie (clock skew between hosts). */
   static final Duration NOT_BEFORE_SKEW = Duration.ofMinutes(5);
 
   private final Stores stores;
   private final Clock clock;
+  private final Duration leeway;
   private final int maxBodyBytes;
 
-  RevocationRoutes(Stores stores, Clock clock, int maxBodyBytes) {
+  /**
+   * @param leeway added to each {@code expires_at} a jti is revoked until: the leeway of the
+   *     server's JWT verifier, or zero when it verifies none
+   */
+  RevocationRoutes(Stores stores, Clock clock, Duration leeway, int maxBodyBytes) {
     this.stores = stores;
     this.clock = clock;
+    this.leeway = leeway;
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -45,14 +58,16 @@ final class RevocationRoutes {
               + " days ahead: "
               + expiresAt);
     }
-    stores.revocations().revoke(issuer, jti, expiresAt);
+    // The server's verifier accepts the token until exp plus its leeway: the entry lasts as long.
+    Instant storedUntil = expiresAt.plus(leeway);
+    stores.revocations().revoke(issuer, jti, storedUntil);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("revoked", true);
     out.put("issuer", issuer);
     out.put("jti", jti);
     out.put("expires_at", expiresAt.toString());
-    // An already expired token is dead anyway: nothing was stored for it.
-    out.put("stored", expiresAt.isAfter(now));
+    // A token past exp plus the leeway is refused anyway: nothing was stored for it.
+    out.put("stored", storedUntil.isAfter(now));
     Http.json(ctx, 200, out);
   }
 

@@ -8,11 +8,13 @@ import io.authstore.redis.ReplicationOptions;
 import io.authstore.redis.ReplicationOptions.StalenessPolicy;
 import io.authstore.revocation.RevocationOptions;
 import io.authstore.ticket.TicketOptions;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +63,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--bind",
       defaultValue = "${env:AUTHSTORE_BIND:-0.0.0.0}",
-      description = "Address to bind [AUTHSTORE_BIND]. Default: ${DEFAULT-VALUE}")
+      description =
+          "Address to bind: an IP address, or a host name that resolves [AUTHSTORE_BIND]."
+              + " Default: ${DEFAULT-VALUE}")
   String bind;
 
   @Option(
@@ -322,7 +326,8 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "${env:AUTHSTORE_API_KEYS}",
       parameterConsumer = NextArgument.class,
       description =
-          "API keys: name:secret=scope[,scope] entries separated by ';'. Scopes: tickets:issue,"
+          "API keys: name:secret=scope[,scope] entries separated by ';'; a # at the start of an"
+              + " entry comments out the rest of the line. Scopes: tickets:issue,"
               + " tickets:consume, revocations:write, revocations:read, admin. None configured:"
               + " one admin key is generated and printed once [AUTHSTORE_API_KEYS]")
   String apiKeys;
@@ -330,14 +335,16 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--api-keys-file",
       defaultValue = "${env:AUTHSTORE_API_KEYS_FILE}",
-      description = "File of API keys, one entry per line, # comments [AUTHSTORE_API_KEYS_FILE]")
+      description =
+          "File of API keys, one entry per line (or several, separated by ';'); a line starting"
+              + " with # is a comment, every entry on it included [AUTHSTORE_API_KEYS_FILE]")
   Path apiKeysFile;
 
   @Option(
       names = "--rate-limit-per-key",
       defaultValue = "${env:AUTHSTORE_RATE_LIMIT_PER_KEY:-1000}",
       description =
-          "Issue and validate requests per second per API key; 0 = unlimited"
+          "Issue and validate requests per second per API key, at most 1000000000; 0 = unlimited"
               + " [AUTHSTORE_RATE_LIMIT_PER_KEY]. Default: ${DEFAULT-VALUE}")
   int rateLimitPerKey;
 
@@ -345,8 +352,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--rate-limit-per-address",
       defaultValue = "${env:AUTHSTORE_RATE_LIMIT_PER_ADDRESS:-100}",
       description =
-          "Issue and validate requests per second per client address; 0 = unlimited"
-              + " [AUTHSTORE_RATE_LIMIT_PER_ADDRESS]. Default: ${DEFAULT-VALUE}")
+          "Issue and validate requests per second per client address, at most 1000000000;"
+              + " 0 = unlimited [AUTHSTORE_RATE_LIMIT_PER_ADDRESS]. Default: ${DEFAULT-VALUE}")
   int rateLimitPerAddress;
 
   @Option(
@@ -487,18 +494,26 @@ final class ServeCommand implements Callable<Integer> {
 
   /**
    * What stopped the start, naming the options to change when the port or address cannot be bound:
-   * Javalin's own message speaks of a port in use even for an address that is not local.
+   * Javalin reports any failure to bind (an address that is not local, a name that no longer
+   * resolves) as a port already in use; the cause says what it was.
    */
-  private static String startFailure(RuntimeException e, ServerConfig config) {
+  static String startFailure(RuntimeException e, ServerConfig config) {
+    String host = config.bind().indexOf(':') >= 0 ? "[" + config.bind() + "]" : config.bind();
+    String where = "--bind / --port: cannot listen on " + host + ":" + config.port() + ": ";
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BindException bind) {
-        return "--bind / --port: cannot listen on "
-            + config.bind()
-            + ":"
-            + config.port()
-            + ": "
-            + bind.getMessage();
+        return where + bind.getMessage();
       }
+      if (t instanceof UnresolvedAddressException) {
+        return where + "the address does not resolve";
+      }
+    }
+    if (e instanceof JavalinBindException && e.getCause() != null) {
+      Throwable root = e.getCause();
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      return where + (root.getMessage() != null ? root.getMessage() : root.getClass().getName());
     }
     return e.getMessage();
   }

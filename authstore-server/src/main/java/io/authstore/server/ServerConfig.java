@@ -7,6 +7,8 @@ import io.authstore.redis.ReplicationOptions.StalenessPolicy;
 import io.authstore.revocation.RevocationOptions;
 import io.authstore.ticket.TicketOptions;
 import io.github.bucket4j.TimeMeter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +38,12 @@ public final class ServerConfig {
 
   /** Default rate limit per client address on issue and validate: 100 requests per second. */
   public static final int DEFAULT_RATE_LIMIT_PER_ADDRESS = 100;
+
+  /**
+   * Highest rate limit accepted, per key or per address: 1,000,000,000 requests per second. The
+   * token buckets (Bucket4j) refill at most one token per nanosecond.
+   */
+  public static final int MAX_RATE_LIMIT = 1_000_000_000;
 
   /** Default time to drain in-flight requests on shutdown: 10 s. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -105,7 +113,7 @@ public final class ServerConfig {
     return new Builder();
   }
 
-  /** The address to bind. */
+  /** The address to bind: an IP address, or a host name that resolved when this was built. */
   public String bind() {
     return bind;
   }
@@ -228,6 +236,10 @@ public final class ServerConfig {
 
     private Builder() {}
 
+    /**
+     * The address to listen on: an IP address or a host name; {@link #build()} resolves it, so a
+     * name that does not resolve fails there, not at start.
+     */
     public Builder bind(String bind) {
       this.bind = Objects.requireNonNull(bind, "bind");
       return this;
@@ -281,11 +293,13 @@ public final class ServerConfig {
       return this;
     }
 
+    /** Requests per second per API key, 0 (off) to {@link #MAX_RATE_LIMIT}. */
     public Builder rateLimitPerKey(int perSecond) {
       this.rateLimitPerKey = perSecond;
       return this;
     }
 
+    /** Requests per second per client address, 0 (off) to {@link #MAX_RATE_LIMIT}. */
     public Builder rateLimitPerAddress(int perSecond) {
       this.rateLimitPerAddress = perSecond;
       return this;
@@ -349,13 +363,28 @@ public final class ServerConfig {
       if (bind.isBlank()) {
         throw new IllegalArgumentException("bind address must not be empty");
       }
-      if (rateLimitPerKey < 0) {
+      try {
+        // Resolved here so that a typo fails as configuration: Jetty would fail to bind it at
+        // start, and Javalin reports any failure to bind as a port already in use.
+        InetAddress.getByName(bind);
+      } catch (UnknownHostException e) {
         throw new IllegalArgumentException(
-            "rate limit per key must not be negative: " + rateLimitPerKey);
+            "bind address is neither an IP address nor a host name that resolves: "
+                + Http.shorten(bind));
       }
-      if (rateLimitPerAddress < 0) {
+      if (rateLimitPerKey < 0 || rateLimitPerKey > MAX_RATE_LIMIT) {
         throw new IllegalArgumentException(
-            "rate limit per address must not be negative: " + rateLimitPerAddress);
+            "rate limit per key must be 0 to "
+                + MAX_RATE_LIMIT
+                + " per second: "
+                + rateLimitPerKey);
+      }
+      if (rateLimitPerAddress < 0 || rateLimitPerAddress > MAX_RATE_LIMIT) {
+        throw new IllegalArgumentException(
+            "rate limit per address must be 0 to "
+                + MAX_RATE_LIMIT
+                + " per second: "
+                + rateLimitPerAddress);
       }
       if (maxBodyBytes < 256 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
         throw new IllegalArgumentException(

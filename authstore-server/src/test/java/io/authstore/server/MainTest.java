@@ -125,4 +125,25 @@ class MainTest {
           .doesNotContain(SECRET);
     }
   }
+
+  @Test
+  void bindThatDoesNotResolve_isAUsageError_namingBind_notAPortInUse() {
+    // RFC 6761: no name under .invalid ever resolves.
+    Run r =
+        run(
+            "serve",
+            "--bind",
+            "no-such-host.invalid",
+            "--port",
+            "0",
+            "--api-keys",
+            "ops:" + SECRET + "=admin");
+
+    assertThat(r.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(r.err())
+        .startsWith("authstore: --bind")
+        .contains("no-such-host.invalid")
+        .doesNotContain("already in use")
+        .doesNotContain(SECRET);
+  }
 }

@@ -128,6 +128,68 @@ class OAuthRoutesIT {
     }
   }
 
+  @Test
+  void revokeByJti_ofATokenPastExpButWithinTheLeeway_isStored_untilExpPlusTheLeeway() {
+    MutableClock clock = MutableClock.at(Instant.parse("2031-05-01T12:00:00Z"));
+    try (AuthstoreServer own = AuthstoreServer.start(TestServers.memory(clock).build())) {
+      Api ownAdmin = new Api(own.port(), TestServers.ADMIN_KEY);
+      String jti = UUID.randomUUID().toString();
+      Instant exp = clock.instant().minusSeconds(5);
+      String token =
+          TestJwt.hs256(
+              TestJwt.claims(exp.minus(Duration.ofMinutes(10)))
+                  .jwtID(jti)
+                  .expirationTime(Date.from(exp))
+                  .build());
+      String check =
+          "/auth/revocations/"
+              + jti
+              + "?issuer="
+              + URLEncoder.encode(ISSUER, StandardCharsets.UTF_8);
+      Api.Response before = ownAdmin.postForm(INTROSPECT, Api.form("token", token));
+      assertThat(before.json().path("active").asBoolean())
+          .as("accepted within the leeway")
+          .isTrue();
+
+      Api.Response r =
+          ownAdmin.postJson(
+              "/auth/revocations",
+              Api.json(Map.of("issuer", ISSUER, "jti", jti, "expires_at", exp.getEpochSecond())));
+
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.json().path("stored").asBoolean()).isTrue();
+      assertThat(r.json().path("expires_at").asText()).isEqualTo(exp.toString());
+      assertThat(ownAdmin.get(check).json().path("revoked").asBoolean()).isTrue();
+      assertInactive(ownAdmin.postForm(INTROSPECT, Api.form("token", token)));
+      // Kept while the verifier would accept the token: until exp plus the 60 s leeway.
+      clock.set(exp.plusSeconds(59));
+      assertThat(ownAdmin.get(check).json().path("revoked").asBoolean()).isTrue();
+      assertInactive(ownAdmin.postForm(INTROSPECT, Api.form("token", token)));
+      clock.set(exp.plusSeconds(60));
+      assertThat(ownAdmin.get(check).json().path("revoked").asBoolean()).isFalse();
+    }
+  }
+
+  @Test
+  void revokeByJti_pastExpPlusTheLeeway_storesNothing() {
+    MutableClock clock = MutableClock.at(Instant.parse("2031-05-01T12:00:00Z"));
+    try (AuthstoreServer own = AuthstoreServer.start(TestServers.memory(clock).build())) {
+      Api ownAdmin = new Api(own.port(), TestServers.ADMIN_KEY);
+      Instant exp = clock.instant().minusSeconds(60);
+
+      Api.Response r =
+          ownAdmin.postJson(
+              "/auth/revocations",
+              Api.json(
+                  Map.of("issuer", ISSUER, "jti", "late", "expires_at", exp.getEpochSecond())));
+
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.json().path("stored").asBoolean()).isFalse();
+      assertThat(ownAdmin.get("/auth/session-status").json().path("revoked_entries").asLong())
+          .isZero();
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("tokensThatDoNotVerifyForRevocation")
   void revoke_tokenThatDoesNotVerify_answers200WithAnEmptyObject_andStoresNothing(

@@ -1,6 +1,7 @@
 package io.authstore.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bucket4j.TimeMeter;
 import org.junit.jupiter.api.Test;
@@ -52,5 +53,15 @@ class RateLimiterTest {
     for (int i = 0; i < 1000; i++) {
       assertThat(limiter.tryTake("k")).isZero();
     }
+  }
+
+  @Test
+  void theConfigurationBound_isTheHighestRateABucketTakes() {
+    RateLimiter atTheBound = new RateLimiter(ServerConfig.MAX_RATE_LIMIT, STILL);
+    RateLimiter above = new RateLimiter(ServerConfig.MAX_RATE_LIMIT + 1, STILL);
+
+    assertThat(atTheBound.tryTake("k")).isZero();
+    // Bucket4j refills at most one token per nanosecond: why ServerConfig refuses more.
+    assertThatThrownBy(() -> above.tryTake("k")).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -2,10 +2,12 @@ package io.authstore.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Field;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -61,6 +63,7 @@ class ServeCommandTest {
         "--port | 70000",
         "--port | eighty",
         "--bind | ''",
+        "--bind | no-such-host.invalid",
         "--backend | foo",
         "--redis-fallback | maybe",
         "--revocation-mode | eventually",
@@ -75,7 +78,10 @@ class ServeCommandTest {
         "--api-keys | bad",
         "--api-keys-file | /nonexistent/authstore-keys",
         "--rate-limit-per-key | -1",
+        "--rate-limit-per-key | 1000000001",
+        "--rate-limit-per-key | 2147483647",
         "--rate-limit-per-address | -1",
+        "--rate-limit-per-address | 2147483647",
         "--trusted-proxies | lb.internal",
         "--trusted-proxies | '10.0.0.1,,10.0.0.2'",
         "--trusted-proxies | 10.1.2.3/8",
@@ -89,6 +95,56 @@ class ServeCommandTest {
 
     assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
     assertThat(firstLine(o.err())).contains(option);
+  }
+
+  @Test
+  void bind_thatDoesNotResolve_isRefusedAtConfiguration_namingTheOptionAndTheName() {
+    // RFC 6761: no name under .invalid ever resolves; no network is needed to learn that.
+    Outcome o = validate("--bind", "no-such-host.invalid", "--port", "0");
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err()))
+        .contains("--bind", "no-such-host.invalid")
+        .doesNotContain("already in use");
+  }
+
+  @Test
+  void rateLimit_aboveTheBound_isRefused_namingTheBound() {
+    Outcome o = validate("--rate-limit-per-key", "2147483647");
+
+    assertThat(o.exitCode()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(firstLine(o.err())).contains("--rate-limit-per-key", "1000000000", "2147483647");
+  }
+
+  @Test
+  void rateLimits_atTheBound_areAccepted() {
+    Outcome o =
+        validate("--rate-limit-per-key", "1000000000", "--rate-limit-per-address", "1000000000");
+
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.config().rateLimitPerKey()).isEqualTo(ServerConfig.MAX_RATE_LIMIT);
+    assertThat(o.config().rateLimitPerAddress()).isEqualTo(ServerConfig.MAX_RATE_LIMIT);
+  }
+
+  @Test
+  void startFailure_ofABindThatJavalinCallsAPortInUse_namesTheOptionsAndTheCause() {
+    ServerConfig config = ServerConfig.builder().bind("127.0.0.1").port(8081).build();
+    // What Javalin throws when Jetty cannot bind a name that stopped resolving after the check.
+    RuntimeException unresolved =
+        new JavalinBindException(
+            "Port already in use. Make sure no other process is using port 8081 and try again.",
+            new IOException("Failed to bind to 127.0.0.1:8081", new UnresolvedAddressException()));
+    RuntimeException other =
+        new JavalinBindException(
+            "Port already in use. Make sure no other process is using port 8081 and try again.",
+            new IOException("Failed to bind to 127.0.0.1:8081"));
+
+    assertThat(ServeCommand.startFailure(unresolved, config))
+        .contains("--bind / --port", "127.0.0.1:8081", "does not resolve")
+        .doesNotContain("already in use");
+    assertThat(ServeCommand.startFailure(other, config))
+        .contains("--bind / --port", "127.0.0.1:8081", "Failed to bind to")
+        .doesNotContain("already in use");
   }
 
   @Test

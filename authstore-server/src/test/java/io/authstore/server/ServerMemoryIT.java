@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.authstore.jwt.JwtVerifierOptions;
 import io.authstore.testkit.MutableClock;
 import io.authstore.ticket.TicketOptions;
 import java.io.IOException;
@@ -245,11 +246,15 @@ class ServerMemoryIT {
   }
 
   @Test
-  void revoke_alreadyExpired_succeedsAndStoresNothing() {
+  void revoke_expiredBeyondTheJwtLeeway_succeedsAndStoresNothing() {
     long sizeBefore = admin.get("/auth/session-status").json().path("revoked_entries").asLong();
 
     Api.Response r =
-        revoke(admin, "https://idp.example", "jti-old", Instant.now().minusSeconds(10));
+        revoke(
+            admin,
+            "https://idp.example",
+            "jti-old",
+            Instant.now().minus(JwtVerifierOptions.DEFAULT_LEEWAY).minusSeconds(10));
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().path("revoked").asBoolean()).isTrue();
@@ -257,6 +262,27 @@ class ServerMemoryIT {
     assertThat(check("jti-old", "https://idp.example")).isFalse();
     assertThat(admin.get("/auth/session-status").json().path("revoked_entries").asLong())
         .isEqualTo(sizeBefore);
+  }
+
+  @Test
+  void revoke_withoutJwtVerification_isKeptUntilExpiresAtExactly() {
+    MutableClock clock = MutableClock.at(Instant.parse("2031-05-01T12:00:00Z"));
+    try (AuthstoreServer own = AuthstoreServer.start(TestServers.memory(clock).jwt(null).build())) {
+      Api api = new Api(own.port(), TestServers.ADMIN_KEY);
+      Instant exp = clock.instant().plusSeconds(10);
+
+      Api.Response live = revoke(api, "https://idp.example", "jti-exact", exp);
+      Api.Response expired =
+          revoke(api, "https://idp.example", "jti-gone", clock.instant().minusSeconds(5));
+
+      assertThat(live.json().path("stored").asBoolean()).isTrue();
+      assertThat(expired.json().path("stored").asBoolean()).isFalse();
+      String check = "/auth/revocations/jti-exact?issuer=" + encode("https://idp.example");
+      clock.set(exp.minusMillis(1));
+      assertThat(api.get(check).json().path("revoked").asBoolean()).isTrue();
+      clock.set(exp);
+      assertThat(api.get(check).json().path("revoked").asBoolean()).isFalse();
+    }
   }
 
   @Test
@@ -355,6 +381,23 @@ class ServerMemoryIT {
       // Another key has its own bucket, whose first request always passes.
       Api.Response other = api.withKey(TestServers.CONSUME_KEY).validate(wellFormedUnknownTicket());
       assertThat(other.error()).isEqualTo("invalid_ticket");
+    }
+  }
+
+  @Test
+  void rateLimits_atTheirBound_serveIssueAndValidate() {
+    ServerConfig config =
+        TestServers.memory()
+            .rateLimitPerKey(ServerConfig.MAX_RATE_LIMIT)
+            .rateLimitPerAddress(ServerConfig.MAX_RATE_LIMIT)
+            .build();
+    try (AuthstoreServer own = AuthstoreServer.start(config)) {
+      Api api = new Api(own.port(), TestServers.ADMIN_KEY);
+
+      Api.Response issued = api.postJson("/auth/sessions", "{\"subject\":\"rl-max\"}");
+
+      assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+      assertThat(api.validate(issued.json().path("token").asText()).status()).isEqualTo(200);
     }
   }
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
     versionProvider = CliVersion.class,
     sortOptions = false,
     description = {
-      "Revoke a token by its jti until the token's own expiry (POST /auth/revocations).",
+      "Revoke a token by its jti until the token's own expiry, plus the server's JWT leeway"
+          + " when it verifies JWTs (POST /auth/revocations).",
       "Prints the server's answer as JSON. Needs a key with scope revocations:write."
     },
     exitCodeListHeading = "%nExit codes:%n",
