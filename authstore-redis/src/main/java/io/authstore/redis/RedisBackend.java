@@ -104,6 +104,23 @@ public final class RedisBackend implements AutoCloseable {
   }
 
   /**
+   * Records in Redis that this key prefix keeps revocations in this backend's layout (that of
+   * {@link RedisRevocationStore}), before its {@link #revocationStore()} is used: a {@link
+   * ReplicatedRevocationStore} on the same Redis and prefix keeps them in another layout, which
+   * shares no key with this one, and each claims its own, so the second of two instances that
+   * differ is refused at start instead of missing what the other revoked. Does nothing on the
+   * in-memory fallback.
+   *
+   * @throws IllegalStateException if Redis records the replicated layout for this prefix
+   * @throws StoreUnavailableException if Redis cannot be reached
+   */
+  public void claimRevocationLayout() {
+    if (redis != null) {
+      RevocationLayout.DIRECT.claim(redis);
+    }
+  }
+
+  /**
    * @return the revocation store
    */
   public RevocationStore revocationStore() {

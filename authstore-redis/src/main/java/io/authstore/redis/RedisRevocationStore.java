@@ -92,7 +92,14 @@ public final class RedisRevocationStore implements RevocationStore {
   public static RedisRevocationStore connect(
       RedisConnectionConfig config, RevocationOptions options) {
     Objects.requireNonNull(options, "options");
-    return new RedisRevocationStore(RedisConnection.open(config), true, options);
+    RedisConnection redis = RedisConnection.open(config);
+    try {
+      RevocationLayout.DIRECT.claim(redis);
+    } catch (RuntimeException e) {
+      redis.close();
+      throw e;
+    }
+    return new RedisRevocationStore(redis, true, options);
   }
 
   @Override

@@ -212,6 +212,7 @@ public final class ReplicatedRevocationStore implements RevocationStore {
     RedisConnection writer = RedisConnection.open(config);
     RedisConnection follower;
     try {
+      RevocationLayout.REPLICATED.claim(writer);
       follower = RedisConnection.open(config);
     } catch (RuntimeException e) {
       writer.close();

@@ -37,6 +37,7 @@ class RedisKeyspaceIT {
                     .build(),
                 TicketOptions.builder().clock(clock).build(),
                 RedisBackend.FallbackPolicy.FAIL)) {
+      backend.claimRevocationLayout();
       RevocationStore revocations = backend.revocationStore();
       TicketStore tickets = backend.ticketStore();
       for (int i = 0; i < 200; i++) {
@@ -76,6 +77,12 @@ class RedisKeyspaceIT {
         long pttl = Redis.call(redis.port(), c -> c.pttl(key));
         if (key.endsWith("{tickets}:totals")) {
           assertThat(pttl).as("the totals counter has no TTL").isEqualTo(-1);
+          continue;
+        }
+        if (key.equals("authstore:revocation-layout")) {
+          assertThat(pttl).as("the layout marker has no TTL").isEqualTo(-1);
+          String layout = Redis.call(redis.port(), c -> c.get(key));
+          assertThat(layout).isEqualTo("direct");
           continue;
         }
         assertThat(pttl).as("TTL of %s", key).isPositive();

@@ -84,6 +84,12 @@ final class Stores implements AutoCloseable {
     }
     String topology = config.redis().topology().toString().toLowerCase(java.util.Locale.ROOT);
     if (config.revocationMode() == ServerConfig.RevocationMode.DIRECT) {
+      try {
+        backend.claimRevocationLayout();
+      } catch (RuntimeException e) {
+        backend.close();
+        throw e;
+      }
       return new Stores(
           backend,
           null,

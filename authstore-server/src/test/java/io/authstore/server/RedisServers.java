@@ -31,11 +31,18 @@ final class RedisServers {
 
   /**
    * {@link TestServers#memory()} moved onto Redis, revocations kept the given way, caps high enough
-   * for the concurrency tests.
+   * for the concurrency tests. Each mode has a key prefix of its own: the two revocation layouts
+   * cannot share one (the second to start is refused).
    */
   static ServerConfig.Builder on(RedisProcess redis, ServerConfig.RevocationMode mode) {
     return TestServers.memory()
-        .redis(connection(redis, COMMAND_TIMEOUT))
+        .redis(
+            RedisConnectionConfig.builder()
+                .standalone("127.0.0.1", redis.port())
+                .commandTimeout(COMMAND_TIMEOUT)
+                .connectTimeout(Duration.ofSeconds(1))
+                .keyPrefix("authstore-" + mode.name().toLowerCase(java.util.Locale.ROOT) + ":")
+                .build())
         .revocationMode(mode)
         .tickets(TicketOptions.builder().maxActive(100_000).maxActivePerSubject(10_000).build());
   }

@@ -233,6 +233,27 @@ class ServerTwoInstancesIT {
     assertThat(consumer.postJson(validate(), tokenBody(other)).status()).isEqualTo(200);
   }
 
+  @Test
+  void anInstanceOfTheOtherRevocationMode_onTheSameKeyPrefix_isRefusedAtStart() {
+    // The replicated pair already runs on its prefix; a direct instance there would miss (and
+    // hide) every revocation they make.
+    String prefix = "authstore-replicated:";
+    ServerConfig direct =
+        TestServers.memory()
+            .redis(
+                io.authstore.redis.RedisConnectionConfig.builder()
+                    .standalone("127.0.0.1", redis.port())
+                    .keyPrefix(prefix)
+                    .build())
+            .revocationMode(RevocationMode.DIRECT)
+            .build();
+
+    org.assertj.core.api.Assertions.assertThatIllegalStateException()
+        .isThrownBy(() -> AuthstoreServer.start(direct).close())
+        .withMessageContaining("holds revocations in the replicated layout")
+        .withMessageContaining(prefix + "revocation-layout");
+  }
+
   private static String validate() {
     return "/auth/sessions/validate";
   }

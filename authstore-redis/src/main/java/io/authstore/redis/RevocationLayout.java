@@ -1,0 +1,54 @@
+package io.authstore.redis;
+
+import io.lettuce.core.SetArgs;
+
+/**
+ * The two ways revocations are kept in Redis, which share no key: {@link RedisRevocationStore}'s
+ * sorted sets per shard ({@link #DIRECT}) and {@link ReplicatedRevocationStore}'s sets and feed
+ * ({@link #REPLICATED}). An instance of one layout does not see what an instance of the other
+ * revoked, so the layout a key prefix holds is recorded in Redis, under {@code
+ * <prefix>revocation-layout} (a fixed-size key without a TTL, like the ticket totals), by the first
+ * instance that claims it, and an instance of the other layout is refused at start.
+ */
+enum RevocationLayout {
+  DIRECT("direct"),
+  REPLICATED("replicated");
+
+  private final String wireName;
+
+  RevocationLayout(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /**
+   * Records this layout for the connection's key prefix, or checks that it is the one recorded.
+   *
+   * @throws IllegalStateException if the other layout is recorded
+   * @throws io.authstore.StoreUnavailableException if Redis cannot be reached
+   */
+  void claim(RedisConnection redis) {
+    String key = redis.config().keyPrefix() + "revocation-layout";
+    String set = redis.await(redis.async().set(key, wireName, SetArgs.Builder.nx()), "claim");
+    if (set != null) {
+      return;
+    }
+    String recorded = redis.await(redis.async().get(key), "claim");
+    if (recorded == null || recorded.equals(wireName)) {
+      // Deleted in between by an operator changing layouts: the next start records it again.
+      return;
+    }
+    throw new IllegalStateException(
+        "this Redis holds revocations in the "
+            + recorded
+            + " layout under the key prefix '"
+            + redis.config().keyPrefix()
+            + "' (key "
+            + key
+            + "), and this instance would keep them in the "
+            + wireName
+            + " layout, which shares no key with it: neither would see what the other revoked. Run"
+            + " every instance on one Redis and key prefix with the same revocation mode; to change"
+            + " the mode, stop every instance and delete that key (the revocations of the old"
+            + " layout are then no longer seen)");
+  }
+}
