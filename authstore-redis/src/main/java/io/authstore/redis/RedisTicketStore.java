@@ -53,8 +53,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *       expiry, for the per-subject cap and {@link #revokeSubject}; consume removes its ticket.
  *       Expired members stay in it for the one second of slack, as long as their records, and
  *       {@link #revokeSubject} deletes every member's record: a ticket that has expired by the
- *       revoking instance's clock but not yet by that of an instance whose clock is behind (by less
- *       than the slack) is revoked too.
+ *       revoking instance's clock but not yet by that of an instance whose clock is behind is
+ *       revoked too, if it is behind by less than half the slack: the set itself may expire that
+ *       much before its longest-lived record (its TTL is pushed out only when half the slack is
+ *       used up, below).
  *   <li>{@code <prefix>{tickets}:totals}: hash of running totals ({@code issued}, {@code consumed},
  *       {@code reused}); the one key without a TTL, of fixed size.
  * </ul>
