@@ -60,6 +60,7 @@ public final class AuthstoreServer implements AutoCloseable {
   private final Stores stores;
   private final JwtVerifier verifier;
   private final Metrics metrics;
+  private final StoreGauges gauges;
   private final String generatedAdminKey;
   private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
 
@@ -80,19 +81,21 @@ public final class AuthstoreServer implements AutoCloseable {
       generatedAdminKey = null;
     }
     this.stores = Stores.open(config, metrics);
+    this.gauges = new StoreGauges(stores);
     JwtVerifier jwt = null;
     try {
       if (config.jwt() != null) {
         jwt = JwtVerifier.create(config.jwt().toOptions(stores.revocations(), config.clock()));
       }
       this.verifier = jwt;
-      registerGauges();
+      gauges.register(metrics);
       this.app = createApp(config, keys);
       app.start(config.bind(), config.port());
     } catch (RuntimeException e) {
       if (jwt != null) {
         jwt.close();
       }
+      gauges.close();
       stores.close();
       throw e;
     }
@@ -162,7 +165,7 @@ public final class AuthstoreServer implements AutoCloseable {
             config.clock(),
             verifier == null ? Duration.ZERO : verifier.options().leeway(),
             config.maxBodyBytes());
-    OperationsRoutes operations = new OperationsRoutes(stores, metrics, config.clock());
+    OperationsRoutes operations = new OperationsRoutes(stores, metrics, gauges, config.clock());
     TokenRoutes tokens = new TokenRoutes(verifier, metrics, config.clock(), config.maxBodyBytes());
     return Javalin.create(
         cfg -> {
@@ -366,26 +369,6 @@ public final class AuthstoreServer implements AutoCloseable {
     };
   }
 
-  private void registerGauges() {
-    metrics.gauge(
-        "authstore.tickets.active", "Active tickets", stores, s -> s.tickets().stats().active());
-    metrics.gauge(
-        "authstore.tickets.used",
-        "Consumed tickets kept as tombstones",
-        stores,
-        s -> s.tickets().stats().used());
-    metrics.gauge(
-        "authstore.revocations.entries",
-        "Revoked entries held",
-        stores,
-        s -> s.revocations().size());
-    metrics.gauge(
-        "authstore.store.up",
-        "1 when the store is ready, else 0",
-        stores,
-        s -> s.readiness().ready() ? 1 : 0);
-  }
-
   /**
    * Stops taking requests, waits up to the shutdown grace for in-flight ones, then closes the
    * stores (and their Redis connections). Idempotent.
@@ -402,6 +385,7 @@ public final class AuthstoreServer implements AutoCloseable {
       if (verifier != null) {
         verifier.close();
       }
+      gauges.close();
       stores.close();
       log.info("authstore stopped");
     }

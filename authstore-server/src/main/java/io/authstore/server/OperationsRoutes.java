@@ -12,12 +12,14 @@ import java.util.Map;
 final class OperationsRoutes {
   private final Stores stores;
   private final Metrics metrics;
+  private final StoreGauges gauges;
   private final Clock clock;
   private final byte[] openApi;
 
-  OperationsRoutes(Stores stores, Metrics metrics, Clock clock) {
+  OperationsRoutes(Stores stores, Metrics metrics, StoreGauges gauges, Clock clock) {
     this.stores = stores;
     this.metrics = metrics;
+    this.gauges = gauges;
     this.clock = clock;
     this.openApi = loadOpenApi();
   }
@@ -70,6 +72,7 @@ final class OperationsRoutes {
   }
 
   private void metrics(Context ctx) {
+    gauges.refresh();
     ctx.status(200)
         .contentType("text/plain; version=0.0.4; charset=utf-8")
         .result(metrics.scrape());
