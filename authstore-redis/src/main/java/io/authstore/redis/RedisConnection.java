@@ -122,9 +122,12 @@ final class RedisConnection implements AutoCloseable {
   }
 
   /**
-   * Connects, trying {@link RedisConnectionConfig#connectAttempts()} times.
+   * Connects, trying {@link RedisConnectionConfig#connectAttempts()} times, with the waits between
+   * attempts that {@link RedisConnectionConfig#DEFAULT_CONNECT_ATTEMPTS} describes.
    *
    * @throws StoreUnavailableException if Redis cannot be reached
+   * @throws AuthstoreException if Redis refuses the connection (see {@link #CONFIGURATION_ERRORS}),
+   *     or the thread is interrupted while it waits to try again (the interrupt is kept)
    */
   static RedisConnection open(RedisConnectionConfig config) {
     ClientResources resources =
@@ -148,6 +151,28 @@ final class RedisConnection implements AutoCloseable {
     List<RedisURI> uris = config.toRedisUris();
     RuntimeException last = null;
     for (int attempt = 1; attempt <= config.connectAttempts(); attempt++) {
+      if (attempt > 1) {
+        // A Redis that is still starting refuses connections for a moment: attempts back to back
+        // would all fail within milliseconds of each other, and a fallback be taken for good.
+        try {
+          Thread.sleep(RedisConnectionConfig.connectRetryDelay(attempt - 1).toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          resources.shutdown(0, 1, TimeUnit.SECONDS);
+          // Not StoreUnavailableException: a start that is being stopped is not an outage to
+          // fall back from.
+          AuthstoreException interrupted =
+              new AuthstoreException(
+                  "interrupted while waiting to connect to redis "
+                      + config.nodes()
+                      + " after "
+                      + (attempt - 1)
+                      + " attempts",
+                  last);
+          interrupted.addSuppressed(e);
+          throw interrupted;
+        }
+      }
       AbstractRedisClient client = null;
       try {
         if (config.topology() == RedisConnectionConfig.Topology.CLUSTER) {
@@ -218,10 +243,13 @@ final class RedisConnection implements AutoCloseable {
               "redis " + config.nodes() + " refused the connection: " + refusal.getMessage(), e);
         }
         log.warn(
-            "redis connection attempt {}/{} to {} failed: {}",
+            "redis connection attempt {}/{} to {} failed{}: {}",
             attempt,
             config.connectAttempts(),
             config.nodes(),
+            attempt < config.connectAttempts()
+                ? ", next in " + RedisConnectionConfig.connectRetryDelay(attempt).toMillis() + " ms"
+                : "",
             causes(e));
       }
     }

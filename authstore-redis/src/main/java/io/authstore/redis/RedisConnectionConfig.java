@@ -21,10 +21,14 @@ import java.util.regex.Pattern;
  *
  * The source design's settings map onto these: connect timeout {@link #DEFAULT_CONNECT_TIMEOUT},
  * command (read/write) timeout {@link #DEFAULT_COMMAND_TIMEOUT}, {@link #DEFAULT_CONNECT_ATTEMPTS}
- * connection attempts at start. Commands are not retried: a retried consume could turn the
- * legitimate presentation into a reuse. The source's connection pool size has no equivalent:
- * Lettuce multiplexes every command of a process over one connection per node, pipelining
- * concurrent requests, so there is no pool to size.
+ * connection attempts at start, with waits between them (its Javadoc gives them, and the longest a
+ * start takes). The stores retry no command themselves: a retried consume would turn the legitimate
+ * presentation into a reuse. Lettuce does send a command again when its connection dropped before
+ * the reply came (at least once, which it ties to reconnecting by itself); the ticket scripts
+ * recognise such a second run of their own (see {@link RedisTicketStore}), and the other scripts
+ * give the same result when run twice. The source's connection pool size has no equivalent: Lettuce
+ * multiplexes every command of a process over one connection per node, pipelining concurrent
+ * requests, so there is no pool to size.
  *
  * <h2>Durability</h2>
  *
@@ -53,14 +57,44 @@ public final class RedisConnectionConfig {
   private static final Set<String> URI_OPTIONS = Set.of("database", "db", "sentinelmasterid");
   private static final Pattern OPTION_NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
+  /**
+   * Why a user needs a password: Redis's {@code AUTH} and {@code HELLO} take a user only with a
+   * password, and Lettuce, given none, drops the user: the connection would run as the default one.
+   */
+  private static final String USER_NEEDS_PASSWORD =
+      "Redis authenticates an ACL user only with a password (a user with nopass accepts any"
+          + " password)";
+
   /** Default connect timeout: 5 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   /** Default command (read/write) timeout: 3 seconds. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(3);
 
-  /** Default number of connection attempts at start: {@value}. */
+  /**
+   * Default number of connection attempts at start: {@value}.
+   *
+   * <p>After a failed attempt the next one waits: 0.5 s after the first, then twice as long each
+   * time, at most 1 s ({@code 0.5 s, 1 s, 1 s, ...}), the same ceiling as the reconnects of a live
+   * connection. A Redis that is still starting refuses connections for a moment, and attempts back
+   * to back would all fail within milliseconds (and a memory fallback be taken for good); the waits
+   * give it time to listen without making a Redis that is down take long to report. With {@code n}
+   * attempts they add up to {@code 0.5 s + (n - 2) × 1 s} (none for one attempt).
+   *
+   * <p>The longest a start waits, at the defaults: against a Redis that refuses connections (not
+   * listening yet), each attempt fails at once, so it has about 1.5 s to come up before the start
+   * fails or falls back. Against a host that does not answer, each attempt of a standalone server
+   * can take up to the connect timeout and then the command timeout for the handshake, so at worst
+   * about {@code 3 × (5 s + 3 s) + 1.5 s = 25.5 s}; with Sentinel or Cluster, one attempt may ask
+   * several nodes and take longer.
+   */
   public static final int DEFAULT_CONNECT_ATTEMPTS = 3;
+
+  /** The wait after the first failed attempt at start; each further wait doubles, up to the max. */
+  private static final Duration FIRST_CONNECT_RETRY_DELAY = Duration.ofMillis(500);
+
+  /** The longest wait between attempts at start: as long as the longest reconnect delay. */
+  private static final Duration MAX_CONNECT_RETRY_DELAY = Duration.ofSeconds(1);
 
   /**
    * Default bound on commands queued on a connection: {@value}. Past it, commands fail at once
@@ -169,12 +203,18 @@ public final class RedisConnectionConfig {
   }
 
   /**
-   * Parses a Redis URI: {@code redis://[user:password@]host[:port][/database]}, {@code rediss://}
-   * for TLS, or {@code redis-sentinel://[password@]host:port[,host:port...][/database]#master}.
+   * Parses a Redis URI: {@code redis://[[user:]password@]host[:port][/database]}, {@code rediss://}
+   * for TLS, or {@code
+   * redis-sentinel://[[user:]password@]host:port[,host:port...][/database]#master}.
+   *
+   * <p>A user info without a {@code ':'} is a password, as Lettuce and {@code redis-cli} read it:
+   * {@code redis://s3cret@host} authenticates the default user with {@code s3cret}. A user is given
+   * with its password, {@code redis://user:password@host}.
    *
    * @param uri the URI
    * @return a builder holding what the URI says
-   * @throws IllegalArgumentException if the URI cannot be parsed
+   * @throws IllegalArgumentException if the URI cannot be parsed, or gives a user with an empty
+   *     password ({@code redis://user:@host}), which Redis cannot authenticate
    */
   public static Builder fromUri(String uri) {
     Objects.requireNonNull(uri, "uri");
@@ -197,6 +237,11 @@ public final class RedisConnectionConfig {
               + " (redis://, rediss:// and redis-sentinel:// are supported; not sockets)");
     }
     if (uri.indexOf('@') >= 0 && parsed.getPassword() == null && parsed.getUsername() == null) {
+      if (isUserWithoutPassword(uri)) {
+        // Lettuce drops both: the connection would run as the default user.
+        throw new IllegalArgumentException(
+            redactUri(uri) + " gives a user without a password: " + USER_NEEDS_PASSWORD);
+      }
       // An unescaped '#', '?' or '/' in a password ends the authority early: "redis://:pa#ss@h"
       // would connect to host ":pa" without a password.
       throw new IllegalArgumentException(
@@ -219,6 +264,24 @@ public final class RedisConnectionConfig {
       b.password(new String(parsed.getPassword()));
     }
     return b.database(parsed.getDatabase()).tls(parsed.isSsl());
+  }
+
+  /**
+   * True when the user info of the URI is a user and an empty password, {@code user:}: not a
+   * malformed password, which the caller reports in another way.
+   */
+  private static boolean isUserWithoutPassword(String uri) {
+    String authority;
+    try {
+      authority = new URI(uri).getRawAuthority();
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    if (authority == null || authority.lastIndexOf('@') < 0) {
+      return false;
+    }
+    String userInfo = authority.substring(0, authority.lastIndexOf('@'));
+    return userInfo.length() > 1 && userInfo.indexOf(':') == userInfo.length() - 1;
   }
 
   /**
@@ -296,8 +359,11 @@ public final class RedisConnectionConfig {
    *     REDIS_CLUSTER_NODES}, {@code REDIS_SENTINEL_NODES} is set
    * @throws IllegalArgumentException naming the variable that is malformed; or naming two locations
    *     given at once, or a variable that the location given does not read ({@code REDIS_PORT} with
-   *     anything but {@code REDIS_HOST}, {@code REDIS_DB} with {@code REDIS_URL}, {@code
-   *     REDIS_SENTINEL_MASTER} without {@code REDIS_SENTINEL_NODES}), rather than ignore it. {@code
+   *     anything but {@code REDIS_HOST}, {@code REDIS_DB} with {@code REDIS_URL}, a {@code
+   *     REDIS_DB} other than 0 with {@code REDIS_CLUSTER_NODES}, as a Cluster has only database 0,
+   *     {@code REDIS_SENTINEL_MASTER} without {@code REDIS_SENTINEL_NODES}), rather than ignore it;
+   *     or naming {@code REDIS_USERNAME} given without a password ({@code REDIS_PASSWORD}, or one
+   *     in {@code REDIS_URL}), which would connect as the default user. {@code
    *     REDIS_PORT=tcp://...}, as Kubernetes and Docker links set it, is not ours and is ignored.
    */
   public static Builder fromEnvironment(Map<String, String> env) {
@@ -324,7 +390,15 @@ public final class RedisConnectionConfig {
       return null;
     }
     if (url == null && blankToNull(env.get("REDIS_DB")) != null) {
-      b.database(parseInt("REDIS_DB", env.get("REDIS_DB"), 0));
+      int database = parseInt("REDIS_DB", env.get("REDIS_DB"), 0);
+      if (cluster != null && database != 0) {
+        throw new IllegalArgumentException(
+            "REDIS_DB is "
+                + database
+                + " but REDIS_CLUSTER_NODES is set, and a Cluster has only database 0: unset"
+                + " REDIS_DB");
+      }
+      b.database(database);
     }
     String username = blankToNull(env.get("REDIS_USERNAME"));
     if (username != null) {
@@ -333,6 +407,14 @@ public final class RedisConnectionConfig {
     String password = blankToNull(env.get("REDIS_PASSWORD"));
     if (password != null) {
       b.password(password);
+    }
+    if (username != null && b.password == null) {
+      throw new IllegalArgumentException(
+          "REDIS_USERNAME is set but REDIS_PASSWORD is not"
+              + (url != null ? ", and REDIS_URL has no password" : "")
+              + ": "
+              + USER_NEEDS_PASSWORD
+              + "; set REDIS_PASSWORD, or unset REDIS_USERNAME to connect as the default user");
     }
     String tls = blankToNull(env.get("REDIS_TLS"));
     if (tls != null) {
@@ -475,7 +557,7 @@ public final class RedisConnectionConfig {
   }
 
   /**
-   * @return the database number (standalone and Sentinel only)
+   * @return the database number; always 0 on Cluster, which has no other
    */
   public int database() {
     return database;
@@ -503,10 +585,29 @@ public final class RedisConnectionConfig {
   }
 
   /**
-   * @return connection attempts at start
+   * @return connection attempts at start, with waits between them as {@link
+   *     #DEFAULT_CONNECT_ATTEMPTS} describes
    */
   public int connectAttempts() {
     return connectAttempts;
+  }
+
+  /**
+   * The wait before the next connection attempt at start, after {@code failedAttempts} failed: 0.5
+   * s, doubling, at most 1 s (see {@link #DEFAULT_CONNECT_ATTEMPTS}).
+   *
+   * @param failedAttempts at least 1
+   */
+  static Duration connectRetryDelay(int failedAttempts) {
+    if (failedAttempts < 1) {
+      throw new IllegalArgumentException("failedAttempts must be at least 1: " + failedAttempts);
+    }
+    // Doubling stops at the max, so that no number of attempts overflows.
+    Duration delay = FIRST_CONNECT_RETRY_DELAY;
+    for (int i = 1; i < failedAttempts && delay.compareTo(MAX_CONNECT_RETRY_DELAY) < 0; i++) {
+      delay = delay.multipliedBy(2);
+    }
+    return delay.compareTo(MAX_CONNECT_RETRY_DELAY) < 0 ? delay : MAX_CONNECT_RETRY_DELAY;
   }
 
   /**
@@ -641,7 +742,9 @@ public final class RedisConnectionConfig {
     }
 
     /**
-     * @param username ACL user name; null for the default user
+     * @param username ACL user name; null for the default user. A user needs a {@link
+     *     #password(String)}: {@link #build()} refuses one without (a user with {@code nopass}
+     *     accepts any password)
      * @return this builder
      */
     public Builder username(String username) {
@@ -659,7 +762,8 @@ public final class RedisConnectionConfig {
     }
 
     /**
-     * @param database 0..15 typically; ignored on Cluster
+     * @param database 0..15 typically; on Cluster only 0, and {@link #build()} refuses any other (a
+     *     Cluster has only database 0)
      * @return this builder
      */
     public Builder database(int database) {
@@ -695,7 +799,8 @@ public final class RedisConnectionConfig {
     }
 
     /**
-     * @param attempts at least 1; default {@link #DEFAULT_CONNECT_ATTEMPTS}
+     * @param attempts at least 1; default {@link #DEFAULT_CONNECT_ATTEMPTS}, whose Javadoc gives
+     *     the waits between attempts and the longest a start then takes
      * @return this builder
      */
     public Builder connectAttempts(int attempts) {
@@ -750,6 +855,18 @@ public final class RedisConnectionConfig {
       }
       if (database < 0) {
         throw new IllegalArgumentException("database must not be negative: " + database);
+      }
+      if (database != 0 && topology == Topology.CLUSTER) {
+        throw new IllegalArgumentException(
+            "database is not supported on Cluster, which has only database 0: " + database);
+      }
+      if (username != null && password == null) {
+        throw new IllegalArgumentException(
+            "username "
+                + username
+                + " is set without a password: "
+                + USER_NEEDS_PASSWORD
+                + "; set password(...), or username(null) to connect as the default user");
       }
       requirePositive("connectTimeout", connectTimeout);
       requirePositive("commandTimeout", commandTimeout);

@@ -354,4 +354,115 @@ class RedisConnectionConfigTest {
     assertThat(new String(c.toRedisUris().get(0).getPassword())).isEqualTo("p@ss/w#rd");
     assertThat(c.toString()).doesNotContain("p@ss");
   }
+
+  @Test
+  void builder_databaseOnCluster_isRefused_asClusterHasOnlyDatabase0() {
+    List<HostAndPort> seeds = List.of(HostAndPort.parse("a:7000"));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.builder().cluster(seeds).database(2).build())
+        .withMessageContaining("Cluster")
+        .withMessageContaining("only database 0")
+        .withMessageEndingWith(": 2");
+    // A database read from a URI is not dropped when the builder is turned to Cluster either.
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://h:6379/1").cluster(seeds).build())
+        .withMessageContaining("only database 0");
+    assertThat(RedisConnectionConfig.builder().cluster(seeds).database(0).build().database())
+        .isZero();
+  }
+
+  @Test
+  void environment_dbWithClusterNodes_isRefusedNamingBoth() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_CLUSTER_NODES", "a:7000", "REDIS_DB", "2")))
+        .withMessageContaining("REDIS_DB is 2")
+        .withMessageContaining("REDIS_CLUSTER_NODES")
+        .withMessageContaining("only database 0");
+    // 0 is the database a Cluster uses: nothing is ignored.
+    assertThat(
+            RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_CLUSTER_NODES", "a:7000", "REDIS_DB", "0"))
+                .build()
+                .database())
+        .isZero();
+    // A database in a URL cannot reach a Cluster: the URL and the nodes are two locations.
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_URL", "redis://h:6379/1", "REDIS_CLUSTER_NODES", "a:7000")))
+        .withMessageContaining("REDIS_URL, REDIS_CLUSTER_NODES are set");
+  }
+
+  @Test
+  void builder_usernameWithoutPassword_isRefused_notDroppedForTheDefaultUser() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.builder().username("svc").build())
+        .withMessageContaining("username svc is set without a password")
+        .withMessageContaining("password(...)")
+        .withMessageContaining("nopass");
+    RedisConnectionConfig c =
+        RedisConnectionConfig.builder().username("svc").password("pw").build();
+    assertThat(c.toRedisUris().get(0).getUsername()).isEqualTo("svc");
+  }
+
+  @Test
+  void environment_usernameWithoutPassword_isRefusedNamingBoth() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_HOST", "h", "REDIS_USERNAME", "svc")))
+        .withMessageContaining("REDIS_USERNAME is set but REDIS_PASSWORD is not")
+        .withMessageContaining("nopass");
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                RedisConnectionConfig.fromEnvironment(
+                    Map.of("REDIS_URL", "redis://h:6379", "REDIS_USERNAME", "svc")))
+        .withMessageContaining("REDIS_URL has no password");
+    // The password may come from the URL: the user then authenticates with it.
+    RedisConnectionConfig c =
+        RedisConnectionConfig.fromEnvironment(
+                Map.of("REDIS_URL", "redis://:pw@h:6379", "REDIS_USERNAME", "svc"))
+            .build();
+    assertThat(c.toRedisUris().get(0).getUsername()).isEqualTo("svc");
+    assertThat(new String(c.toRedisUris().get(0).getPassword())).isEqualTo("pw");
+  }
+
+  @Test
+  void uri_userInfoWithoutColon_isAPassword_asLettuceAndRedisCliReadIt() {
+    RedisConnectionConfig c = RedisConnectionConfig.fromUri("redis://s3cret@h:6379").build();
+    assertThat(c.username()).isNull();
+    assertThat(new String(c.toRedisUris().get(0).getPassword())).isEqualTo("s3cret");
+  }
+
+  @Test
+  void uri_userWithAnEmptyPassword_isRefused_notConnectedAsTheDefaultUser() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisConnectionConfig.fromUri("redis://svc:@h:6379"))
+        .withMessageContaining("a user without a password")
+        .withMessageContaining("nopass");
+    // Once a password is given for it, the user is read.
+    assertThat(RedisConnectionConfig.fromUri("redis://svc:pw@h:6379").build().username())
+        .isEqualTo("svc");
+  }
+
+  @Test
+  void connectRetryDelay_doublesFromHalfASecond_upToOneSecond() {
+    assertThat(RedisConnectionConfig.connectRetryDelay(1)).isEqualTo(Duration.ofMillis(500));
+    assertThat(RedisConnectionConfig.connectRetryDelay(2)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(RedisConnectionConfig.connectRetryDelay(3)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(RedisConnectionConfig.connectRetryDelay(Integer.MAX_VALUE))
+        .isEqualTo(Duration.ofSeconds(1));
+    // What the Javadoc of DEFAULT_CONNECT_ATTEMPTS promises: 1.5 s of waits in all.
+    Duration total = Duration.ZERO;
+    for (int failed = 1; failed < RedisConnectionConfig.DEFAULT_CONNECT_ATTEMPTS; failed++) {
+      total = total.plus(RedisConnectionConfig.connectRetryDelay(failed));
+    }
+    assertThat(total).isEqualTo(Duration.ofMillis(1500));
+  }
 }
