@@ -27,7 +27,7 @@ def iss(issue, i, subj, now):
 
 def con(sha, i, now):
     return ('EVALSHA', sha, 4, P + 'ticket:d%d' % i, P + 'active', P + 'used', P + 'totals', now,
-            'd%d' % i, P + 'subject:', '%06d' % (i % 1000000))
+            'd%d' % i, P + 'subject:', '%016x' % i)
 
 
 res = {}

@@ -38,12 +38,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *       <value length>:<value>} (lengths in UTF-16 units, so no text needs escaping), then {@code
  *       ;} and the subject, whose length in bytes is {@code <n>} (so the scripts cut it off the end
  *       without parsing attributes). Consume overwrites it with {@code SET KEEPTTL} by a tombstone,
- *       {@code <expires-at><nonce>}, the nonce six random digits of that consume call (below), so
- *       the tombstone is one integer, which Redis keeps without a string: the record, not the sets,
- *       tells whether a ticket was used, so a digest dropped from a set early by an instance whose
- *       clock is ahead can never be consumed twice; the tombstone tells reuse apart from unknown
- *       until the ticket's expiry. TTL: the ticket's remaining life plus one second of slack for
- *       clock differences, kept by the tombstone.
+ *       {@code <expires-at>:<nonce>}, the nonce 64 random bits (hex) of that consume call (below):
+ *       the record, not the sets, tells whether a ticket was used, so a digest dropped from a set
+ *       early by an instance whose clock is ahead can never be consumed twice; the tombstone tells
+ *       reuse apart from unknown until the ticket's expiry. TTL: the ticket's remaining life plus
+ *       one second of slack for clock differences, kept by the tombstone.
  *   <li>{@code <prefix>{tickets}:active}: sorted set of the active tickets' digests by expiry, the
  *       source of the active count and of the global cap; consume removes its ticket, so the set
  *       holds at most the cap plus the tickets that expired unconsumed since the last trim.
@@ -130,8 +129,6 @@ public final class RedisTicketStore implements TicketStore {
 
   /** What the consume script answers when it finds the tombstone of this very call. */
   private static final String SENT_AGAIN = "!";
-
-  private static final int NONCE_DIGITS = 6;
 
   private final RedisConnection redis;
   private final boolean ownsConnection;
@@ -277,10 +274,9 @@ public final class RedisTicketStore implements TicketStore {
     return ConsumeResult.consumed(decode(record));
   }
 
-  /** Six random decimal digits: a consume's own mark in its tombstone (see the class Javadoc). */
+  /** 64 random bits in hex: a consume's own mark in its tombstone (see the class Javadoc). */
   private static String nonce() {
-    return Integer.toString(1_000_000 + ThreadLocalRandom.current().nextInt(1_000_000))
-        .substring(1);
+    return Long.toHexString(ThreadLocalRandom.current().nextLong());
   }
 
   /** Reads a live record (see the class Javadoc for its layout). */
@@ -318,7 +314,7 @@ public final class RedisTicketStore implements TicketStore {
   static long expiresAt(String record) {
     int comma = record.indexOf(',');
     if (comma < 0) {
-      return Long.parseLong(record, 0, record.length() - NONCE_DIGITS, 10);
+      return Long.parseLong(record, 0, record.indexOf(':'), 10);
     }
     return Long.parseLong(record, comma + 1, record.indexOf(',', comma + 1), 10);
   }

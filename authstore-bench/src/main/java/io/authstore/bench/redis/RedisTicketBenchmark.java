@@ -274,8 +274,7 @@ public class RedisTicketBenchmark {
             Long.toString(System.currentTimeMillis()),
             digest,
             AuthstoreScripts.BASE + "subject:",
-            Integer.toString(1_000_000 + ThreadLocalRandom.current().nextInt(1_000_000))
-                .substring(1))
+            Long.toHexString(ThreadLocalRandom.current().nextLong()))
         .get(3, TimeUnit.SECONDS);
   }
 
