@@ -271,10 +271,17 @@ public final class ServerConfig {
       return this;
     }
 
-    /** Shorthand for the replication options' staleness bound and policy. */
+    /**
+     * Shorthand for the replication options' staleness bound and policy; the feed length set before
+     * is kept.
+     */
     public Builder freshness(Duration maxStaleness, StalenessPolicy policy) {
       this.replication =
-          ReplicationOptions.builder().maxStaleness(maxStaleness).policy(policy).build();
+          ReplicationOptions.builder()
+              .maxStaleness(maxStaleness)
+              .policy(policy)
+              .feedMaxLength(replication.feedMaxLength())
+              .build();
       return this;
     }
 

@@ -10,6 +10,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@link ServerConfig.Builder#build()}'s checks, with the messages that carry the bad value. */
 class ServerConfigTest {
   @Test
+  void freshness_keepsTheFeedLengthSetBefore() {
+    ServerConfig c =
+        ServerConfig.builder()
+            .replication(
+                io.authstore.redis.ReplicationOptions.builder().feedMaxLength(1_234).build())
+            .freshness(
+                java.time.Duration.ofSeconds(2),
+                io.authstore.redis.ReplicationOptions.StalenessPolicy.SERVE_STALE)
+            .build();
+
+    assertThat(c.replication().feedMaxLength()).isEqualTo(1_234);
+    assertThat(c.replication().maxStaleness()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(c.replication().policy())
+        .isEqualTo(io.authstore.redis.ReplicationOptions.StalenessPolicy.SERVE_STALE);
+  }
+
+  @Test
   void rateLimitPerKey_aboveTheBound_isRefused_namingTheBoundAndTheValue() {
     assertThatThrownBy(() -> ServerConfig.builder().rateLimitPerKey(Integer.MAX_VALUE).build())
         .isInstanceOf(IllegalArgumentException.class)
