@@ -54,9 +54,12 @@ final class StoreGauges implements AutoCloseable {
   void refresh() {
     CompletableFuture<Reading> reading;
     synchronized (this) {
-      if (inFlight == null) {
+      reading = inFlight;
+      if (reading == null) {
         CompletableFuture<Reading> started = read();
+        reading = started;
         inFlight = started;
+        // Runs at once if the reading is already done (an in-memory store), clearing inFlight.
         started.whenComplete(
             (r, e) -> {
               synchronized (this) {
@@ -66,7 +69,6 @@ final class StoreGauges implements AutoCloseable {
               }
             });
       }
-      reading = inFlight;
     }
     current = reading.join();
   }
