@@ -17,11 +17,12 @@ if not comma then
   -- reply was lost runs twice, and its second run must not report the holder's own use as a reuse.
   -- 64 random bits: a contended ticket meets many other consumes (the contract test alone makes
   -- 630,000 reuse attempts), and six digits collided there.
+  -- A tombstone of a version before nonces is the expiry alone.
   local colon = string.find(record, ':', 1, true)
-  if tonumber(string.sub(record, 1, colon - 1)) <= now then
+  if tonumber(colon and string.sub(record, 1, colon - 1) or record) <= now then
     return false
   end
-  if string.sub(record, colon + 1) == ARGV[4] then
+  if colon and string.sub(record, colon + 1) == ARGV[4] then
     return '!'
   end
   redis.call('HINCRBY', KEYS[4], 'reused', 1)

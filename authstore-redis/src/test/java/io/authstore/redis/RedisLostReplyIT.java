@@ -86,6 +86,23 @@ class RedisLostReplyIT {
   }
 
   @Test
+  void tombstoneOfAnEarlierVersion_theExpiryAlone_isStillAReuseUntilItsExpiry() {
+    IssuedTicket ticket = store.issue("alice");
+    String record =
+        RECORDS.replace("*", Redis.call(redis.port(), c -> c.zrange(ALICE, 0, -1)).get(0));
+    assertThat(store.consume(ticket.ticket()).outcome()).isEqualTo(ConsumeResult.Outcome.CONSUMED);
+    // What a consume wrote before tombstones carried a nonce (a rolling upgrade meets these).
+    long expiresAt = ticket.expiresAt().toEpochMilli();
+    Redis.call(
+        redis.port(),
+        c -> c.set(record, Long.toString(expiresAt), io.lettuce.core.SetArgs.Builder.keepttl()));
+
+    assertThat(RedisTicketStore.expiresAt(Long.toString(expiresAt))).isEqualTo(expiresAt);
+    assertThat(store.consume(ticket.ticket()).outcome()).isEqualTo(ConsumeResult.Outcome.REUSED);
+    assertThat(store.stats().totalReuseAttempts()).isEqualTo(1);
+  }
+
+  @Test
   void consumeWhoseReplyIsLost_runsAgain_andFailsAsUnavailable_notAsReuse() throws Exception {
     IssuedTicket ticket = store.issue("alice");
     String record =
