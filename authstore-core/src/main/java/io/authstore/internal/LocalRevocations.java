@@ -137,7 +137,8 @@ public final class LocalRevocations {
    */
   public static long aheadAtMost(String name, Instant at, long now) {
     long ms = Instants.ceilMillis(Objects.requireNonNull(at, name + " must not be null"));
-    if (ms - now > MAX_AHEAD_MILLIS) {
+    // ms > now first: a saturated Long.MIN_VALUE minus now would wrap around.
+    if (ms > now && ms - now > MAX_AHEAD_MILLIS) {
       throw new IllegalArgumentException(
           name
               + " is more than "

@@ -137,6 +137,9 @@ public abstract class RevocationStoreContract {
     }
     assertThat(store.isRevoked(ISSUER, "jti-far")).isFalse();
     assertThat(store.size()).isZero();
+    // The far past is only expired.
+    store.revoke(ISSUER, "jti-far", Instant.MIN);
+    assertThat(store.size()).isZero();
 
     Instant farthest = in(RevocationOptions.MAX_AHEAD);
     store.revoke(ISSUER, "jti-far", farthest);
@@ -156,6 +159,8 @@ public abstract class RevocationStoreContract {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("notBefore is more than 367 days ahead");
     }
+    assertThat(store.isRevoked(ISSUER, "jti-1", "alice", clock.instant())).isFalse();
+    store.revokeSubject(ISSUER, "alice", Instant.MIN);
     assertThat(store.isRevoked(ISSUER, "jti-1", "alice", clock.instant())).isFalse();
 
     store.revokeSubject(ISSUER, "alice", in(RevocationOptions.MAX_AHEAD));

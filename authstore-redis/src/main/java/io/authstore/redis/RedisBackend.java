@@ -121,6 +121,9 @@ public final class RedisBackend implements AutoCloseable {
   }
 
   /**
+   * The revocation store, in the direct layout: call {@link #claimRevocationLayout()} first when
+   * other processes may use a {@link ReplicatedRevocationStore} on the same Redis and key prefix.
+   *
    * @return the revocation store
    */
   public RevocationStore revocationStore() {

@@ -26,9 +26,10 @@ import java.util.regex.Pattern;
  * presentation into a reuse. Lettuce does send a command again when its connection dropped before
  * the reply came (at least once, which it ties to reconnecting by itself); the ticket scripts
  * recognise such a second run of their own (see {@link RedisTicketStore}), and the other scripts
- * give the same result when run twice. The source's connection pool size has no equivalent: Lettuce
- * multiplexes every command of a process over one connection per node, pipelining concurrent
- * requests, so there is no pool to size.
+ * leave the same state when run twice, though their second answer may differ (a {@code
+ * revokeSubject} of tickets then counts none, a reuse is counted twice). The source's connection
+ * pool size has no equivalent: Lettuce multiplexes every command of a process over one connection
+ * per node, pipelining concurrent requests, so there is no pool to size.
  *
  * <h2>Durability</h2>
  *

@@ -1,6 +1,9 @@
 package io.authstore.redis;
 
+import io.authstore.StoreUnavailableException;
 import io.lettuce.core.SetArgs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The two ways revocations are kept in Redis, which share no key: {@link RedisRevocationStore}'s
@@ -9,10 +12,16 @@ import io.lettuce.core.SetArgs;
  * revoked, so the layout a key prefix holds is recorded in Redis, under {@code
  * <prefix>revocation-layout} (a fixed-size key without a TTL, like the ticket totals), by the first
  * instance that claims it, and an instance of the other layout is refused at start.
+ *
+ * <p>The check is made at start only, and is skipped with a warning when Redis cannot take the
+ * write then (still loading, say). The marker goes with everything else when Redis is flushed or
+ * restarts empty, and is not written back: the next instance to start records its layout again.
  */
 enum RevocationLayout {
   DIRECT("direct"),
   REPLICATED("replicated");
+
+  private static final Logger log = LoggerFactory.getLogger(RevocationLayout.class);
 
   private final String wireName;
 
@@ -24,15 +33,32 @@ enum RevocationLayout {
    * Records this layout for the connection's key prefix, or checks that it is the one recorded.
    *
    * @throws IllegalStateException if the other layout is recorded
-   * @throws io.authstore.StoreUnavailableException if Redis cannot be reached
    */
   void claim(RedisConnection redis) {
     String key = redis.config().keyPrefix() + "revocation-layout";
-    String set = redis.await(redis.async().set(key, wireName, SetArgs.Builder.nx()), "claim");
+    String set;
+    try {
+      set = redis.await(redis.async().set(key, wireName, SetArgs.Builder.nx()), "claim");
+    } catch (StoreUnavailableException e) {
+      // A Redis that answers but cannot take the write yet (LOADING, MISCONF, a slow reply):
+      // starting matters more than this check, which the next start makes again.
+      log.warn(
+          "could not check which revocation layout redis holds ({}); starting without the check",
+          e.getMessage());
+      return;
+    }
     if (set != null) {
       return;
     }
-    String recorded = redis.await(redis.async().get(key), "claim");
+    String recorded;
+    try {
+      recorded = redis.await(redis.async().get(key), "claim");
+    } catch (StoreUnavailableException e) {
+      log.warn(
+          "could not check which revocation layout redis holds ({}); starting without the check",
+          e.getMessage());
+      return;
+    }
     if (recorded == null || recorded.equals(wireName)) {
       // Deleted in between by an operator changing layouts: the next start records it again.
       return;

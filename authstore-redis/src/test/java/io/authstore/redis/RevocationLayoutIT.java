@@ -100,6 +100,22 @@ class RevocationLayoutIT {
     }
   }
 
+  @Test
+  void redisRefusingWritesAtStart_skipsTheCheck_andTheStoreStillStarts() {
+    // No replica, so every write is refused with NOREPLICAS, an outage of the moment.
+    Redis.call(redis.port(), c -> c.configSet("min-replicas-to-write", "1"));
+    try (RedisRevocationStore direct =
+            RedisRevocationStore.connect(config("a:"), RevocationOptions.defaults());
+        RedisBackend backend = backend("b:")) {
+      backend.claimRevocationLayout();
+      assertThat(direct.isRevoked("iss", "jti-1")).isFalse();
+    } finally {
+      Redis.call(redis.port(), c -> c.configSet("min-replicas-to-write", "0"));
+    }
+    assertThat(marker("a:revocation-layout")).isNull();
+    assertThat(marker("b:revocation-layout")).isNull();
+  }
+
   private static String marker(String key) {
     return Redis.call(redis.port(), c -> c.get(key));
   }
