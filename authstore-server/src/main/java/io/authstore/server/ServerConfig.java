@@ -195,7 +195,10 @@ public final class ServerConfig {
     return shutdownGrace;
   }
 
-  /** Log line format. */
+  /**
+   * Log line format. The {@code serve} command sets up logging with it before the server starts;
+   * {@link AuthstoreServer#start} leaves an embedding application's logging as it is.
+   */
   public LogFormat logFormat() {
     return logFormat;
   }
@@ -339,6 +342,9 @@ public final class ServerConfig {
       return this;
     }
 
+    /**
+     * Log line format, applied by the {@code serve} command (see {@link ServerConfig#logFormat()}).
+     */
     public Builder logFormat(LogFormat format) {
       this.logFormat = Objects.requireNonNull(format, "logFormat");
       return this;
