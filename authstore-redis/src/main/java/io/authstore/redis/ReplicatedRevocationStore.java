@@ -484,6 +484,12 @@ public final class ReplicatedRevocationStore implements RevocationStore {
               + " this instance's {} entries back",
           local.size() + local.subjectCount());
       writeBack(now);
+      // The layout marker went too: record it again, before an instance of the other mode can.
+      try {
+        RevocationLayout.REPLICATED.claim(follower);
+      } catch (IllegalStateException e) {
+        log.error("{}", e.getMessage());
+      }
     }
     follower.await(follower.async().setnx(epochKey, epochCandidate), "bootstrap");
     String currentEpoch = follower.await(follower.async().get(epochKey), "bootstrap");

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The check is made at start only, and is skipped with a warning when Redis cannot take the
  * write then (still loading, say). The marker goes with everything else when Redis is flushed or
- * restarts empty, and is not written back: the next instance to start records its layout again.
+ * restarts empty: replicated instances write it back with their entries when they see the loss;
+ * with direct instances only, the next instance to start records its layout again.
  */
 enum RevocationLayout {
   DIRECT("direct"),

@@ -219,6 +219,20 @@ class ReplicationIT {
     a.revoke(ISS, "after-flush", inAnHour());
     within().until(() -> b.isRevoked(ISS, "after-flush"));
     assertThat(instance(redis).isRevoked(ISS, "before-flush")).isTrue();
+    // The layout marker is written back with the entries: a direct-mode store is refused again.
+    within()
+        .until(
+            () ->
+                "replicated"
+                    .equals(
+                        Redis.<String>call(
+                            redis.port(), c -> c.get("authstore:revocation-layout"))));
+    org.assertj.core.api.Assertions.assertThatIllegalStateException()
+        .isThrownBy(
+            () ->
+                RedisRevocationStore.connect(
+                    RedisConnectionConfig.builder().standalone("127.0.0.1", redis.port()).build(),
+                    RevocationOptions.defaults()));
   }
 
   @Test
