@@ -7,13 +7,17 @@ package io.authstore.internal;
  * length between the two strings), each mixed with the MurmurHash3 round, and finished with
  * MurmurHash3's {@code fmix64}. The encoding is injective, so two different pairs collide only by
  * chance of the mixing: about 2<sup>-64</sup> per pair for inputs not built against the hash. The
- * in-memory store draws its seed per process, so its collisions differ from process to process; the
- * replicated store needs one fixed seed that every instance shares.
+ * in-memory store draws its seed per process, so its chance collisions differ from process to
+ * process; the replicated store needs one fixed seed that every instance shares.
  *
  * <p>It is not a cryptographic hash, and its rounds are invertible: someone who controls one of the
- * strings (a subject name they chose, say) could in principle build a collision with another, so
- * that revoking their own entry also revokes the other one. A collision can only make a token count
- * as revoked, never a revoked token count as valid. A keyed PRF (SipHash) would close this.
+ * strings (a subject name they chose, say) can build a collision with another, so that revoking
+ * their own entry also revokes the other one. The seed does not stop that: two changed words whose
+ * differences cancel through the round collide under every seed (a review reproduced one with six
+ * characters changed in a 16-character subject). A collision can only make a token count as
+ * revoked, never a revoked token count as valid. A keyed PRF (SipHash) with a secret key would
+ * close this; for the replicated store, whose instances must agree, that key would be a secret of
+ * the deployment, and changing the hash changes the members it stores in Redis.
  */
 public final class KeyHash {
   private static final long C1 = 0x87c37b91114253d5L;

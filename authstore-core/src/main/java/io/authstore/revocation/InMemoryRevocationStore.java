@@ -26,7 +26,10 @@ import java.util.Objects;
  * random jtis (UUIDs, as issuers make them) the chance that a given unrevoked token is reported
  * revoked is about {@code n / 2^64} for {@code n} stored entries: 5.4e-11 at a billion entries, or
  * one false refusal in about eighteen billion checks at that size. A token is never reported
- * unrevoked because of the hash: a revoked token's own key is always found.
+ * unrevoked because of the hash: a revoked token's own key is always found. Chance is all this
+ * bounds: someone who can choose a subject (or jti) can build one that collides with another's,
+ * whatever the seed, and "logout everywhere" of their own then logs the other out too (see {@link
+ * io.authstore.internal.KeyHash}).
  *
  * <h2>Expiry</h2>
  *

@@ -21,10 +21,13 @@ public final class RevocationOptions {
   public static final int DEFAULT_MAX_SUBJECT_LENGTH = 256;
 
   /**
-   * Default maximum token lifetime, for which a subject-wide marker is kept: 24 hours. Set it to
-   * the longest {@code exp - iat} any trusted issuer uses.
+   * Default maximum token lifetime, for which a subject-wide marker is kept: 24 hours and 10
+   * minutes, the default longest token of {@code authstore-jwt}'s verifier (24 hours) plus the most
+   * leeway it allows (10 minutes): a verifier accepts a token until {@code exp} plus its leeway, so
+   * a marker kept only 24 hours would lapse while a token it covers is still accepted. Set it to
+   * the longest {@code exp - iat} any trusted issuer uses plus the verifiers' leeway.
    */
-  public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(24);
+  public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(24).plusMinutes(10);
 
   /** The longest maximum token lifetime accepted: 366 days. */
   public static final Duration MAX_TOKEN_LIFETIME_LIMIT = Duration.ofDays(366);

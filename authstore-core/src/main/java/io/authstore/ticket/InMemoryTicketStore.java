@@ -129,6 +129,7 @@ public final class InMemoryTicketStore implements TicketStore {
     Digest digest = new Digest(TicketCodec.digest(ticket));
     Entry e;
     boolean reused = false;
+    TicketInfo consumed = null;
     int reclaimed;
     lock.lock();
     try {
@@ -141,6 +142,15 @@ public final class InMemoryTicketStore implements TicketStore {
           totalReuseAttempts++;
         } else {
           e.consumed = true;
+          consumed =
+              new TicketInfo(
+                  e.subject,
+                  e.attributes,
+                  Instant.ofEpochMilli(e.issuedAt),
+                  Instant.ofEpochMilli(e.expiresAt));
+          // A tombstone keeps what tells reuse from unknown, not the attributes (up to the
+          // attribute bound, for as long as the ticket lives).
+          e.attributes = null;
           removeFromSubject(e);
           active--;
           used++;
@@ -160,12 +170,7 @@ public final class InMemoryTicketStore implements TicketStore {
       return ConsumeResult.reused();
     }
     listener.ticketConsumed();
-    return ConsumeResult.consumed(
-        new TicketInfo(
-            e.subject,
-            e.attributes,
-            Instant.ofEpochMilli(e.issuedAt),
-            Instant.ofEpochMilli(e.expiresAt)));
+    return ConsumeResult.consumed(consumed);
   }
 
   @Override
@@ -315,7 +320,7 @@ public final class InMemoryTicketStore implements TicketStore {
   private static final class Entry {
     final Digest digest;
     final String subject;
-    final Map<String, String> attributes;
+    Map<String, String> attributes; // null once consumed
     final long issuedAt;
     final long expiresAt;
     final long seq;

@@ -26,7 +26,8 @@ class RevocationOptionsTest {
         .isEqualTo(256)
         .isEqualTo(RevocationOptions.DEFAULT_MAX_SUBJECT_LENGTH);
     assertThat(options.maxTokenLifetime())
-        .isEqualTo(Duration.ofHours(24))
+        // The JWT verifier's default longest token, 24 h, plus its largest leeway, 10 min.
+        .isEqualTo(Duration.ofHours(24).plusMinutes(10))
         .isEqualTo(RevocationOptions.DEFAULT_MAX_TOKEN_LIFETIME);
     assertThat(options.clock().getZone()).isEqualTo(Clock.systemUTC().getZone());
     assertThat(options.listener()).isSameAs(StoreListener.NOOP);

@@ -238,7 +238,8 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "${env:AUTHSTORE_MAX_TOKEN_LIFETIME:-24h}",
       converter = DurationConverter.class,
       description =
-          "How long a subject-wide revoke is kept: the longest lifetime of your tokens"
+          "How long a subject-wide revoke is kept: the longest lifetime of your tokens plus"
+              + " your verifiers' leeway (raised to that for the --jwt-* verifier)"
               + " [AUTHSTORE_MAX_TOKEN_LIFETIME]. Default: ${DEFAULT-VALUE}")
   Duration maxTokenLifetime;
 
