@@ -10,8 +10,9 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
-import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -19,7 +20,6 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.SignedJWT;
 import io.authstore.StoreUnavailableException;
 import io.authstore.revocation.RevocationStore;
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -79,7 +79,11 @@ import java.util.stream.Collectors;
  *
  * A {@link StoreUnavailableException} from the revocation store, or when the JWK Set cannot be
  * fetched, propagates: it is not the token's fault, and callers answer "try later" (HTTP 503), not
- * "invalid token".
+ * "invalid token". With a JWKS URL, once the cached set has expired and the URL cannot be reached,
+ * every token that needs a key fails this way until a fetch succeeds: a token is {@link
+ * Rejection#UNKNOWN_KEY} only when its {@code kid} is missing from a set that is still within its
+ * time-to-live (or was just fetched). The exception's message and causes show the URL without its
+ * user info and query, which may carry a credential.
  *
  * <h2>Revoking by token</h2>
  *
@@ -89,7 +93,8 @@ import java.util.stream.Collectors;
  * let a revoked token through for that long. Whoever revokes by {@code jti} directly on the store
  * should add the leeway the same way.
  *
- * <p>Thread-safe; one instance serves every request. {@link #close()} stops the JWK Set refresh.
+ * <p>Thread-safe; one instance serves every request. A verifier holds no thread: a JWK Set is
+ * fetched in the calling thread, when a token needs it.
  */
 public final class JwtVerifier implements AutoCloseable {
   /** Latest instant a JWT numeric date may name: 9999-12-31T23:59:59Z. */
@@ -100,7 +105,13 @@ public final class JwtVerifier implements AutoCloseable {
 
   private final JwtVerifierOptions options;
   private final Set<JWSAlgorithm> allowed;
-  private final JWKSource<SecurityContext> keys;
+
+  /** Cached, rate-limited and retried fetches from the JWKS URL; null for fixed keys. */
+  private final JWKSetSource<SecurityContext> remoteKeys;
+
+  /** The keys of a file, PEM or secret source; null for a JWKS URL. */
+  private final JWKSet fixedKeys;
+
   private final JWKSet singleKey;
   private final URI jwksUrl;
   private final RevocationStore store;
@@ -109,7 +120,6 @@ public final class JwtVerifier implements AutoCloseable {
   private final Duration maxLifetime;
   private final String requiredType;
   private final ConcurrentMap<JWK, SignatureCheck> checks = new ConcurrentHashMap<>();
-  private volatile boolean keysFetched;
 
   private JwtVerifier(JwtVerifierOptions options) {
     this.options = options;
@@ -118,11 +128,12 @@ public final class JwtVerifier implements AutoCloseable {
     this.jwksUrl = options.jwksUrl().orElse(null);
     JWKSet fixed = options.fixedKeys();
     if (jwksUrl != null) {
-      this.keys = remoteKeys(options);
+      this.remoteKeys = remoteKeys(options);
+      this.fixedKeys = null;
       this.singleKey = null;
     } else {
-      this.keys = new ImmutableJWKSet<>(fixed);
-      this.keysFetched = true;
+      this.remoteKeys = null;
+      this.fixedKeys = fixed;
       // A single PEM key or secret has no kid to match: tokens may name any kid.
       boolean single = fixed.size() == 1 && fixed.getKeys().get(0).getKeyID() == null;
       this.singleKey = single ? fixed : null;
@@ -143,16 +154,25 @@ public final class JwtVerifier implements AutoCloseable {
     return new JwtVerifier(Objects.requireNonNull(options, "options"));
   }
 
-  private static JWKSource<SecurityContext> remoteKeys(JwtVerifierOptions options) {
+  /**
+   * Nimbus's cache, rate limiter and retry around the URL, without its {@code JWKSource} on top:
+   * {@link #selectKeys} needs to know which of its two lookups was refused. No refresh-ahead: it
+   * would add an executor per verifier and background fetches that spend the rate limit, and it
+   * only hides the latency of one fetch per time-to-live.
+   */
+  private static JWKSetSource<SecurityContext> remoteKeys(JwtVerifierOptions options) {
     try {
-      return JWKSourceBuilder.<SecurityContext>create(options.jwksUrl().orElseThrow().toURL())
-          .cache(
-              options.jwksCacheTimeToLive().toMillis(),
-              JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
-          .refreshAheadCache(false)
-          .rateLimited(options.jwksMinRefetchInterval().toMillis())
-          .retrying(true)
-          .build();
+      JWKSetBasedJWKSource<SecurityContext> source =
+          (JWKSetBasedJWKSource<SecurityContext>)
+              JWKSourceBuilder.<SecurityContext>create(options.jwksUrl().orElseThrow().toURL())
+                  .cache(
+                      options.jwksCacheTimeToLive().toMillis(),
+                      JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+                  .refreshAheadCache(false)
+                  .rateLimited(options.jwksMinRefetchInterval().toMillis())
+                  .retrying(true)
+                  .build(); // without a failover, always a JWKSetBasedJWKSource
+      return source.getJWKSetSource();
     } catch (MalformedURLException e) {
       throw new IllegalArgumentException(
           "jwksUrl is not a URL: "
@@ -223,14 +243,18 @@ public final class JwtVerifier implements AutoCloseable {
     return verification;
   }
 
-  /** Stops the background refresh of a JWK Set fetched from a URL; idempotent. */
+  /**
+   * Closes the JWK Set source of a JWKS URL; idempotent. There is no background refresh to stop
+   * (the set is fetched on demand, in the calling thread), so a verifier that is never closed leaks
+   * nothing; this is kept so that one can be used in try-with-resources.
+   */
   @Override
   public void close() {
-    if (keys instanceof Closeable closeable) {
+    if (remoteKeys != null) {
       try {
-        closeable.close();
+        remoteKeys.close();
       } catch (IOException e) {
-        // nothing was written; the refresh executor is gone or going
+        // nothing was written and nothing is held: the Nimbus sources close nothing
       }
     }
   }
@@ -311,17 +335,32 @@ public final class JwtVerifier implements AutoCloseable {
     if (singleKey != null) {
       return singleKey.getKeys();
     }
+    JWKSelector selector = new JWKSelector(JWKMatcher.forJWSHeader(header));
+    if (fixedKeys != null) {
+      return selector.select(fixedKeys);
+    }
+    // Nimbus's cache expiry and rate limit run on the time passed in: the options' clock.
+    long now = clock.millis();
+    JWKSet current;
     try {
-      List<JWK> selected = keys.get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null);
-      keysFetched = true;
-      return selected;
-    } catch (RateLimitReachedException e) {
-      // An unknown kid asks for a refetch, and the rate limit refused it: the key set we hold is
-      // current, so the kid is unknown. Before any set was ever fetched, the source is down.
-      if (keysFetched) {
-        return List.of();
-      }
+      // Only a set within its time-to-live comes back: the cached one, or one fetched now
+      // because the cache was empty or expired. A refused refetch here (rate limit) means the
+      // cached set has expired and the source is down: unavailable, not an unknown kid.
+      current = remoteKeys.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, null);
+    } catch (KeySourceException e) {
       throw unavailable(e);
+    }
+    List<JWK> selected = selector.select(current);
+    if (!selected.isEmpty()) {
+      return selected;
+    }
+    try {
+      // The kid is not in a current set: fetch again in case the issuer rotated keys.
+      return selector.select(
+          remoteKeys.getJWKSet(
+              JWKSetCacheRefreshEvaluator.referenceComparison(current), now, null));
+    } catch (RateLimitReachedException e) {
+      return List.of(); // refetched recently: the current set is the issuer's, the kid unknown
     } catch (KeySourceException e) {
       throw unavailable(e);
     }
@@ -329,7 +368,8 @@ public final class JwtVerifier implements AutoCloseable {
 
   private StoreUnavailableException unavailable(KeySourceException e) {
     return new StoreUnavailableException(
-        "the JWK Set cannot be fetched from " + JwtVerifierOptions.withoutCredentials(jwksUrl), e);
+        "the JWK Set cannot be fetched from " + JwtVerifierOptions.withoutCredentials(jwksUrl),
+        RedactedException.of(e, jwksUrl));
   }
 
   private SignatureCheck checkFor(JWK key) throws JOSEException {
@@ -514,6 +554,73 @@ public final class JwtVerifier implements AutoCloseable {
       }
       long seconds = number instanceof Long exact ? exact : (long) Math.floor(approx);
       return Instant.ofEpochSecond(seconds);
+    }
+  }
+
+  /**
+   * Stands in for an exception from fetching the JWK Set, and for each of its causes: the same
+   * class name (in the message), message and stack trace, with the JWKS URL shown as {@link
+   * JwtVerifierOptions#withoutCredentials}. Nimbus and the JDK put the full URL in their messages
+   * ({@code Server returned HTTP response code: 500 for URL: ...}); a caller that logs the
+   * exception with its causes must not log a credential in the URL's user info or query.
+   */
+  static final class RedactedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** Bound on the causes copied; a cycle or a very deep chain ends here. */
+    private static final int MAX_DEPTH = 16;
+
+    private RedactedException(String message, RedactedException cause) {
+      super(message, cause, false, true);
+    }
+
+    static RedactedException of(Throwable e, URI url) {
+      return of(e, url, 0);
+    }
+
+    private static RedactedException of(Throwable e, URI url, int depth) {
+      Throwable next = e.getCause();
+      RedactedException cause =
+          next == null || next == e || depth + 1 >= MAX_DEPTH ? null : of(next, url, depth + 1);
+      String message = e.getClass().getName();
+      if (e.getMessage() != null) {
+        message += ": " + redact(e.getMessage(), url);
+      }
+      RedactedException copy = new RedactedException(message, cause);
+      copy.setStackTrace(e.getStackTrace());
+      return copy;
+    }
+
+    private static String redact(String message, URI url) {
+      String shown = JwtVerifierOptions.withoutCredentials(url);
+      String redacted = message;
+      for (String form : urlForms(url)) {
+        redacted = redacted.replace(form, shown);
+      }
+      for (String secret :
+          new String[] {
+            url.getRawUserInfo(), url.getUserInfo(), url.getRawQuery(), url.getQuery()
+          }) {
+        if (secret != null && !secret.isEmpty() && redacted.contains(secret)) {
+          return "(message not shown: it holds a part of the JWKS URL that may be a credential)";
+        }
+      }
+      return redacted;
+    }
+
+    /** The URL as messages spell it, longest first so that no partial match is replaced first. */
+    private static List<String> urlForms(URI url) {
+      Set<String> forms = new LinkedHashSet<>();
+      forms.add(url.toString());
+      forms.add(url.toASCIIString());
+      try {
+        forms.add(url.toURL().toExternalForm());
+      } catch (MalformedURLException | IllegalArgumentException e) {
+        // not a URL: the URI's own spellings are all a message can hold
+      }
+      List<String> sorted = new ArrayList<>(forms);
+      sorted.sort((a, b) -> Integer.compare(b.length(), a.length()));
+      return sorted;
     }
   }
 

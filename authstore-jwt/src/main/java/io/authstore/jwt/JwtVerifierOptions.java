@@ -6,7 +6,9 @@ import com.nimbusds.jose.jwk.OctetSequenceKey;
 import io.authstore.revocation.RevocationOptions;
 import io.authstore.revocation.RevocationStore;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
@@ -31,12 +33,18 @@ import java.util.Set;
  * <h2>Key sources (exactly one)</h2>
  *
  * <ul>
- *   <li>{@link Builder#jwksUrl(URI)}: a JWK Set fetched over HTTP(S) with Nimbus {@code
- *       JWKSourceBuilder}: cached for {@link #DEFAULT_JWKS_CACHE_TIME_TO_LIVE}, refreshed ahead of
- *       expiry in the background, fetched again when a token names an unknown {@code kid} (key
- *       rotation) but at most twice per {@link #DEFAULT_JWKS_MIN_REFETCH_INTERVAL}, retried once on
- *       a network error; connect and read time-outs 500 ms each, at most 50 KiB (Nimbus defaults).
- *       These timers follow the system clock, not {@link #clock()}.
+ *   <li>{@link Builder#jwksUrl(URI)}: a JWK Set fetched over HTTPS (plain HTTP only to a loopback
+ *       host) with Nimbus {@code JWKSourceBuilder}: cached for {@link
+ *       #DEFAULT_JWKS_CACHE_TIME_TO_LIVE}, fetched again in the calling thread by the first token
+ *       that needs a key after that (no background refresh), and when a token names an unknown
+ *       {@code kid} (key rotation), but at most twice per {@link
+ *       #DEFAULT_JWKS_MIN_REFETCH_INTERVAL}; retried once on a network error; connect and read
+ *       time-outs 500 ms each, at most 50 KiB (Nimbus defaults). The cache and the rate limit run
+ *       on {@link #clock()}. Once the cached set has expired, a JWKS URL that cannot be reached
+ *       makes every token that needs a key fail with {@code StoreUnavailableException} until a
+ *       fetch succeeds: an expired set is not used. Only asymmetric algorithms can be allowed with
+ *       a JWKS URL: with {@code HS*} any symmetric key ({@code "kty":"oct"}) in a fetched set would
+ *       be an HMAC secret, and a set is published for anyone to read.
  *   <li>{@link Builder#jwksFile(Path)}: a JWK Set read once, at {@code build()}.
  *   <li>{@link Builder#publicKeyPem(String)}: one RSA, EC (P-256, P-384, P-521) or Ed25519 public
  *       key in PEM ({@code -----BEGIN PUBLIC KEY-----}).
@@ -185,7 +193,8 @@ public final class JwtVerifierOptions {
   }
 
   /**
-   * @return the clock every time-based decision on claims reads
+   * @return the clock every time-based decision on claims reads, and the JWK Set cache and rate
+   *     limit of a JWKS URL
    */
   public Clock clock() {
     return clock;
@@ -246,9 +255,12 @@ public final class JwtVerifierOptions {
     private Builder() {}
 
     /**
-     * Key source: a JWK Set over HTTP(S), cached and refreshed (see the class description).
+     * Key source: a JWK Set over HTTPS, cached and fetched again on demand (see the class
+     * description). Plain {@code http} is accepted only to a loopback host ({@code localhost},
+     * {@code 127.0.0.0/8}, {@code ::1}): anywhere else an on-path attacker could replace the key
+     * set. The allowed algorithms must not include {@code HS256}, {@code HS384} or {@code HS512}.
      *
-     * @param url an {@code http} or {@code https} URL
+     * @param url an {@code https} URL, or an {@code http} URL to a loopback host
      * @return this builder
      */
     public Builder jwksUrl(URI url) {
@@ -380,8 +392,8 @@ public final class JwtVerifierOptions {
     }
 
     /**
-     * @param clock the clock for {@code exp}, {@code nbf}, {@code iat} and lifetime checks; default
-     *     {@link Clock#systemUTC()}
+     * @param clock the clock for {@code exp}, {@code nbf}, {@code iat} and lifetime checks, and for
+     *     the JWK Set cache and rate limit of a JWKS URL; default {@link Clock#systemUTC()}
      * @return this builder
      */
     public Builder clock(Clock clock) {
@@ -422,7 +434,8 @@ public final class JwtVerifierOptions {
      * @return the options
      * @throws IllegalArgumentException naming the first setting that is missing, out of range or
      *     inconsistent (no key source or two, {@code none} or an unknown algorithm, an algorithm
-     *     that no configured key fits, a short secret, an unreadable key), with its value
+     *     that no configured key fits, a short secret, an unreadable key, a JWKS URL over plain
+     *     {@code http} to a host that is not loopback, {@code HS*} with a JWKS URL), with its value
      * @throws NullPointerException if the clock is null
      */
     public JwtVerifierOptions build() {
@@ -526,6 +539,19 @@ public final class JwtVerifierOptions {
           throw new IllegalArgumentException(
               "jwksUrl must be http or https: " + withoutCredentials(jwksUrl));
         }
+        if ("http".equalsIgnoreCase(scheme) && !isLoopback(jwksUrl.getHost())) {
+          throw new IllegalArgumentException(
+              "jwksUrl must be https unless its host is loopback (localhost, 127.0.0.0/8, ::1): "
+                  + withoutCredentials(jwksUrl));
+        }
+        for (String alg : allowedAlgorithms) {
+          if (alg.startsWith("HS")) {
+            throw new IllegalArgumentException(
+                "allowedAlgorithms must not include HMAC algorithms with a jwksUrl (a symmetric key"
+                    + " in a published JWK Set would be an HMAC secret): "
+                    + alg);
+          }
+        }
         return null;
       }
       JWKSet keys;
@@ -555,6 +581,31 @@ public final class JwtVerifierOptions {
         }
       }
       return keys;
+    }
+
+    /**
+     * Whether a URL host names this machine, by its text alone: {@code localhost}, an IPv4 literal
+     * in {@code 127.0.0.0/8} or an IPv6 literal for {@code ::1}. No name is resolved: one that
+     * resolves to loopback today may not tomorrow, and resolving would block {@code build()}.
+     */
+    static boolean isLoopback(String host) {
+      if (host == null) {
+        return false;
+      }
+      String h = host.toLowerCase(Locale.ROOT);
+      if (h.equals("localhost") || h.equals("localhost.")) {
+        return true;
+      }
+      boolean literal =
+          (h.startsWith("[") && h.endsWith("]")) || h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+      if (!literal) {
+        return false;
+      }
+      try {
+        return InetAddress.getByName(h).isLoopbackAddress(); // a literal is parsed, not looked up
+      } catch (UnknownHostException e) {
+        return false; // not a valid literal after all (an octet above 255)
+      }
     }
 
     private static String describe(JWKSet keys) {

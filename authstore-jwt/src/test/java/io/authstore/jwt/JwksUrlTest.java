@@ -4,18 +4,22 @@ import static io.authstore.jwt.Fixture.header;
 import static io.authstore.jwt.Fixture.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.sun.net.httpserver.HttpServer;
 import io.authstore.StoreUnavailableException;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -114,6 +118,99 @@ class JwksUrlTest {
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("/jwks.json");
     }
+  }
+
+  @Test
+  void jwksDown_afterTheCachedSetExpired_isStoreUnavailable_forEveryToken_neverUnknownKey() {
+    assertThat(verifier.verify(signed(TestKeys.RSA, "k1")).isVerified()).isTrue();
+
+    status.set(500);
+    f.clock.advance(JwtVerifierOptions.DEFAULT_JWKS_CACHE_TIME_TO_LIVE.plusSeconds(1));
+
+    // More tokens than the rate limit lets fetches through (two per interval): the refused
+    // fetches must not turn into "the kid is not in the set".
+    for (int i = 0; i < 6; i++) {
+      assertThatThrownBy(() -> verifier.verify(signed(TestKeys.RSA, "k1")))
+          .isInstanceOf(StoreUnavailableException.class);
+    }
+  }
+
+  @Test
+  void jwksBackAfterAnOutage_tokensVerifyAgain_onceTheRateLimitAllowsAFetch() {
+    assertThat(verifier.verify(signed(TestKeys.RSA, "k1")).isVerified()).isTrue();
+    status.set(500);
+    f.clock.advance(JwtVerifierOptions.DEFAULT_JWKS_CACHE_TIME_TO_LIVE.plusSeconds(1));
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> verifier.verify(signed(TestKeys.RSA, "k1")))
+          .isInstanceOf(StoreUnavailableException.class);
+    }
+
+    status.set(200);
+    f.clock.advance(JwtVerifierOptions.DEFAULT_JWKS_MIN_REFETCH_INTERVAL);
+
+    assertThat(verifier.verify(signed(TestKeys.RSA, "k1")).isVerified()).isTrue();
+  }
+
+  @Test
+  void jwksDown_whileTheCachedSetIsValid_knownKidVerifies_fromTheCache() {
+    assertThat(verifier.verify(signed(TestKeys.RSA, "k1")).isVerified()).isTrue();
+
+    status.set(500);
+    f.clock.advance(JwtVerifierOptions.DEFAULT_JWKS_CACHE_TIME_TO_LIVE.minusSeconds(1));
+
+    assertThat(verifier.verify(signed(TestKeys.RSA, "k1")).isVerified()).isTrue();
+    assertThat(fetches).hasValue(1);
+  }
+
+  @Test
+  void cacheTimeToLive_isTheConfiguredOne_onTheOptionsClock() {
+    verifier.close();
+    verifier = JwtVerifier.create(options(Duration.ofMinutes(2)));
+    assertThat(verifier.verify(signed(TestKeys.RSA, "k1")).isVerified()).isTrue();
+
+    f.clock.advance(Duration.ofMinutes(2).minusMillis(1));
+    assertThat(verifier.verify(signed(TestKeys.RSA, "k1")).isVerified()).isTrue();
+    assertThat(fetches).hasValue(1);
+
+    f.clock.advance(Duration.ofMillis(1));
+    assertThat(verifier.verify(signed(TestKeys.RSA, "k1")).isVerified()).isTrue();
+    assertThat(fetches).hasValue(2);
+  }
+
+  @Test
+  void jwksUnreachable_exceptionAndItsCauses_neverShowTheUrlsUserInfoOrQuery() {
+    URI url =
+        URI.create(
+            "http://reader:s3cret-password@127.0.0.1:"
+                + server.getAddress().getPort()
+                + "/jwks.json?access_token=s3cret-token");
+    status.set(500);
+
+    Throwable thrown;
+    try (JwtVerifier v = JwtVerifier.create(f.rs256().jwksFile(null).jwksUrl(url).build())) {
+      thrown = catchThrowable(() -> v.verify(signed(TestKeys.RSA, "k1")));
+    }
+
+    assertThat(thrown).isInstanceOf(StoreUnavailableException.class);
+    assertThat(fetches)
+        .as("the server was asked, so the JDK had a URL to put in its message")
+        .hasPositiveValue();
+    StringWriter trace = new StringWriter();
+    thrown.printStackTrace(new PrintWriter(trace)); // every message, cause and suppressed one
+    assertThat(trace.toString())
+        .doesNotContain("s3cret", "access_token", "reader")
+        .contains("/jwks.json", "500"); // still says where and what went wrong
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      assertThat(String.valueOf(t.getMessage())).doesNotContain("s3cret");
+    }
+  }
+
+  private JwtVerifierOptions options(Duration cacheTimeToLive) {
+    return f.rs256()
+        .jwksFile(null)
+        .jwksUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json"))
+        .jwksCacheTimeToLive(cacheTimeToLive)
+        .build();
   }
 
   private String signed(KeyPair key, String kid) {

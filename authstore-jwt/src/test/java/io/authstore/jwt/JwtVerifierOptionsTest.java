@@ -197,6 +197,58 @@ class JwtVerifierOptionsTest {
         .hasMessageContaining("file:///etc/jwks.json");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://issuer.example/jwks.json",
+        "http://10.0.0.1/jwks.json",
+        "http://128.0.0.1/jwks.json",
+        "http://[::2]/jwks.json",
+        "http://[fe80::1]/jwks.json",
+        "http://localhost.evil.example/jwks.json",
+        "http://127.0.0.1.evil.example/jwks.json",
+        "http://127.0.0.256/jwks.json"
+      })
+  void jwksUrl_plainHttp_toAHostThatIsNotLoopback_isRefused(String url) {
+    assertThatThrownBy(() -> rsaPem().publicKeyPem(null).jwksUrl(URI.create(url)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jwksUrl must be https")
+        .hasMessageContaining(JwtVerifierOptions.withoutCredentials(URI.create(url)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "https://issuer.example/jwks.json",
+        "http://localhost:8080/jwks.json",
+        "http://LOCALHOST/jwks.json",
+        "http://127.0.0.1/jwks.json",
+        "http://127.45.6.7:9000/jwks.json",
+        "http://[::1]:9000/jwks.json",
+        "http://[0:0:0:0:0:0:0:1]/jwks.json"
+      })
+  void jwksUrl_https_orPlainHttpToLoopback_isAccepted(String url) {
+    JwtVerifierOptions options = rsaPem().publicKeyPem(null).jwksUrl(URI.create(url)).build();
+
+    assertThat(options.jwksUrl()).contains(URI.create(url));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"HS256", "HS384", "HS512"})
+  void jwksUrl_withAnHmacAlgorithm_isRefused(String alg) {
+    assertThatThrownBy(
+            () ->
+                rsaPem()
+                    .publicKeyPem(null)
+                    .jwksUrl(URI.create("https://issuer.example/jwks.json"))
+                    .allowedAlgorithms(alg)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("allowedAlgorithms")
+        .hasMessageContaining("jwksUrl")
+        .hasMessageContaining(alg);
+  }
+
   @Test
   void issuersAndAudiences_areRequired() {
     assertThatThrownBy(

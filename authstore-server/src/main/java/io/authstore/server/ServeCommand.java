@@ -247,7 +247,7 @@ final class ServeCommand implements Callable<Integer> {
       names = "--jwt-jwks-url",
       defaultValue = "${env:AUTHSTORE_JWT_JWKS_URL}",
       description =
-          "JWT key source: a JWK Set URL (http or https), cached and refetched on an unknown kid"
+          "JWT key source: a JWK Set URL (https; http only to a loopback host), cached and refetched on an unknown kid"
               + " [AUTHSTORE_JWT_JWKS_URL]. Without a key source the JWT routes answer 501")
   String jwtJwksUrl;
 
