@@ -33,6 +33,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One multiplexed Lettuce connection (standalone, Sentinel or Cluster) set up to fail fast and
- * recover alone, shared by the Redis stores of one process.
+ * recover alone, shared by the Redis stores it is given to. Every connection of the process runs on
+ * one set of Lettuce resources ({@link SharedResources}).
  *
  * <p>Lettuce's defaults queue commands without bound while disconnected and time out after 60 s.
  * Here: commands issued while disconnected are rejected at once ({@code REJECT_COMMANDS}); the
@@ -100,6 +102,8 @@ final class RedisConnection implements AutoCloseable {
    */
   private final GenericObjectPool<StatefulRedisConnection<String, String>> waiting;
 
+  private final AtomicBoolean released = new AtomicBoolean();
+
   /** At most this many writes wait for replicas at once; more wait for a connection. */
   static final int MAX_WAITING_WRITES = 16;
 
@@ -130,12 +134,6 @@ final class RedisConnection implements AutoCloseable {
    *     or the thread is interrupted while it waits to try again (the interrupt is kept)
    */
   static RedisConnection open(RedisConnectionConfig config) {
-    ClientResources resources =
-        DefaultClientResources.builder()
-            .reconnectDelay(
-                Delay.exponential(
-                    Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-            .build();
     SocketOptions socket =
         SocketOptions.builder()
             .connectTimeout(config.connectTimeout())
@@ -150,6 +148,8 @@ final class RedisConnection implements AutoCloseable {
     TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
     List<RedisURI> uris = config.toRedisUris();
     RuntimeException last = null;
+    // Released on every way out below that returns no connection.
+    ClientResources resources = SharedResources.acquire();
     for (int attempt = 1; attempt <= config.connectAttempts(); attempt++) {
       if (attempt > 1) {
         // A Redis that is still starting refuses connections for a moment: attempts back to back
@@ -158,7 +158,7 @@ final class RedisConnection implements AutoCloseable {
           Thread.sleep(RedisConnectionConfig.connectRetryDelay(attempt - 1).toMillis());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          resources.shutdown(0, 1, TimeUnit.SECONDS);
+          SharedResources.release();
           // Not StoreUnavailableException: a start that is being stopped is not an outage to
           // fall back from.
           AuthstoreException interrupted =
@@ -238,7 +238,7 @@ final class RedisConnection implements AutoCloseable {
           // Cluster client on a standalone server): a configuration to fix, not an outage to
           // wait out or to fall back from. A "not now" (LOADING, ...) is retried as before.
           // Redis's error texts carry no password.
-          resources.shutdown(0, 1, TimeUnit.SECONDS);
+          SharedResources.release();
           throw new AuthstoreException(
               "redis " + config.nodes() + " refused the connection: " + refusal.getMessage(), e);
         }
@@ -253,7 +253,7 @@ final class RedisConnection implements AutoCloseable {
             causes(e));
       }
     }
-    resources.shutdown(0, 1, TimeUnit.SECONDS);
+    SharedResources.release();
     throw new StoreUnavailableException(
         "cannot connect to redis "
             + config.nodes()
@@ -526,7 +526,50 @@ final class RedisConnection implements AutoCloseable {
       connection.close();
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      if (released.compareAndSet(false, true)) {
+        SharedResources.release();
+      }
+    }
+  }
+
+  /** The resources every connection of this process uses, for tests. */
+  ClientResources resources() {
+    return resources;
+  }
+
+  /**
+   * One set of Lettuce resources (its event loops, computation threads and timer) for every
+   * connection of the process, as Lettuce advises: a server in the replicated mode opens three
+   * connections (the stores', the revocation writer's, the follower's), and each set costs a few
+   * threads. Shut down when the last connection that uses it is closed; the next one makes another.
+   */
+  static final class SharedResources {
+    private static ClientResources current; // guarded by the class
+    private static int users; // guarded by the class
+
+    private SharedResources() {}
+
+    static synchronized ClientResources acquire() {
+      if (users++ == 0) {
+        current =
+            DefaultClientResources.builder()
+                .reconnectDelay(
+                    Delay.exponential(
+                        Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+      }
+      return current;
+    }
+
+    static synchronized void release() {
+      if (--users == 0) {
+        current.shutdown(0, 2, TimeUnit.SECONDS);
+        current = null;
+      }
+    }
+
+    static synchronized int users() {
+      return users;
     }
   }
 }
