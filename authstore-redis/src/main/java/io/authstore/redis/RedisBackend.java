@@ -109,10 +109,9 @@ public final class RedisBackend implements AutoCloseable {
    * ReplicatedRevocationStore} on the same Redis and prefix keeps them in another layout, which
    * shares no key with this one, and each claims its own, so the second of two instances that
    * differ is refused at start instead of missing what the other revoked. Does nothing on the
-   * in-memory fallback.
+   * in-memory fallback, and skips the check with a warning when Redis cannot take the write now.
    *
    * @throws IllegalStateException if Redis records the replicated layout for this prefix
-   * @throws StoreUnavailableException if Redis cannot be reached
    */
   public void claimRevocationLayout() {
     if (redis != null) {

@@ -37,24 +37,15 @@ enum RevocationLayout {
    */
   void claim(RedisConnection redis) {
     String key = redis.config().keyPrefix() + "revocation-layout";
-    String set;
+    String recorded;
     try {
-      set = redis.await(redis.async().set(key, wireName, SetArgs.Builder.nx()), "claim");
+      if (redis.await(redis.async().set(key, wireName, SetArgs.Builder.nx()), "claim") != null) {
+        return;
+      }
+      recorded = redis.await(redis.async().get(key), "claim");
     } catch (StoreUnavailableException e) {
       // A Redis that answers but cannot take the write yet (LOADING, MISCONF, a slow reply):
       // starting matters more than this check, which the next start makes again.
-      log.warn(
-          "could not check which revocation layout redis holds ({}); starting without the check",
-          e.getMessage());
-      return;
-    }
-    if (set != null) {
-      return;
-    }
-    String recorded;
-    try {
-      recorded = redis.await(redis.async().get(key), "claim");
-    } catch (StoreUnavailableException e) {
       log.warn(
           "could not check which revocation layout redis holds ({}); starting without the check",
           e.getMessage());

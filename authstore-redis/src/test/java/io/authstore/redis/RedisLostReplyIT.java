@@ -57,6 +57,11 @@ class RedisLostReplyIT {
     store.consume(store.issue("warm-up").ticket());
   }
 
+  /** The key of the record of alice's one active ticket. */
+  private String aliceRecord() {
+    return RECORDS.replace("*", Redis.call(redis.port(), c -> c.zrange(ALICE, 0, -1)).get(0));
+  }
+
   @AfterEach
   void stop() {
     caller.shutdownNow();
@@ -88,8 +93,7 @@ class RedisLostReplyIT {
   @Test
   void tombstoneOfAnEarlierVersion_theExpiryAlone_isStillAReuseUntilItsExpiry() {
     IssuedTicket ticket = store.issue("alice");
-    String record =
-        RECORDS.replace("*", Redis.call(redis.port(), c -> c.zrange(ALICE, 0, -1)).get(0));
+    String record = aliceRecord();
     assertThat(store.consume(ticket.ticket()).outcome()).isEqualTo(ConsumeResult.Outcome.CONSUMED);
     // What a consume wrote before tombstones carried a nonce (a rolling upgrade meets these).
     long expiresAt = ticket.expiresAt().toEpochMilli();
@@ -105,8 +109,7 @@ class RedisLostReplyIT {
   @Test
   void consumeWhoseReplyIsLost_runsAgain_andFailsAsUnavailable_notAsReuse() throws Exception {
     IssuedTicket ticket = store.issue("alice");
-    String record =
-        RECORDS.replace("*", Redis.call(redis.port(), c -> c.zrange(ALICE, 0, -1)).get(0));
+    String record = aliceRecord();
 
     proxy.dropReplies();
     Future<ConsumeResult> consume = caller.submit(() -> store.consume(ticket.ticket()));

@@ -22,11 +22,15 @@ final class RedisServers {
 
   /** The connection to a testkit Redis, with the given command timeout. */
   static RedisConnectionConfig connection(RedisProcess redis, Duration commandTimeout) {
+    return connectionBuilder(redis, commandTimeout).build();
+  }
+
+  private static RedisConnectionConfig.Builder connectionBuilder(
+      RedisProcess redis, Duration commandTimeout) {
     return RedisConnectionConfig.builder()
         .standalone("127.0.0.1", redis.port())
         .commandTimeout(commandTimeout)
-        .connectTimeout(Duration.ofSeconds(1))
-        .build();
+        .connectTimeout(Duration.ofSeconds(1));
   }
 
   /**
@@ -37,10 +41,7 @@ final class RedisServers {
   static ServerConfig.Builder on(RedisProcess redis, ServerConfig.RevocationMode mode) {
     return TestServers.memory()
         .redis(
-            RedisConnectionConfig.builder()
-                .standalone("127.0.0.1", redis.port())
-                .commandTimeout(COMMAND_TIMEOUT)
-                .connectTimeout(Duration.ofSeconds(1))
+            connectionBuilder(redis, COMMAND_TIMEOUT)
                 .keyPrefix("authstore-" + mode.name().toLowerCase(java.util.Locale.ROOT) + ":")
                 .build())
         .revocationMode(mode)

@@ -239,12 +239,7 @@ class ServerTwoInstancesIT {
     // hide) every revocation they make.
     String prefix = "authstore-replicated:";
     ServerConfig direct =
-        TestServers.memory()
-            .redis(
-                io.authstore.redis.RedisConnectionConfig.builder()
-                    .standalone("127.0.0.1", redis.port())
-                    .keyPrefix(prefix)
-                    .build())
+        RedisServers.on(redis, RevocationMode.REPLICATED)
             .revocationMode(RevocationMode.DIRECT)
             .build();
 
