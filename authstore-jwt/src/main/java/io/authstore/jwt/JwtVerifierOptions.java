@@ -70,7 +70,8 @@ public final class JwtVerifierOptions {
 
   /**
    * Default maximum token lifetime, bounding both {@code exp - iat} and {@code exp - now}: 24
-   * hours, as {@link RevocationOptions#DEFAULT_MAX_TOKEN_LIFETIME}.
+   * hours. {@link RevocationOptions#DEFAULT_MAX_TOKEN_LIFETIME} is this plus {@link #MAX_LEEWAY},
+   * so a store with default options keeps markers long enough for a verifier with these.
    */
   public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(24);
 
