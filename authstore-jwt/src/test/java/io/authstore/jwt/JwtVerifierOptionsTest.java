@@ -14,6 +14,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class JwtVerifierOptionsTest {
+  @Test
+  void defaults_aRevocationStoreWithDefaultOptions_keepsMarkersPastEveryTokenTheyCover() {
+    // A marker lives notBefore + the store's lifetime; a token it covers is accepted until at most
+    // iat + the verifier's lifetime + its leeway, with iat < notBefore.
+    assertThat(io.authstore.revocation.RevocationOptions.DEFAULT_MAX_TOKEN_LIFETIME)
+        .isGreaterThanOrEqualTo(
+            JwtVerifierOptions.DEFAULT_MAX_TOKEN_LIFETIME.plus(JwtVerifierOptions.MAX_LEEWAY));
+  }
+
   static JwtVerifierOptions.Builder rsaPem() {
     return JwtVerifierOptions.builder()
         .publicKeyPem(TestKeys.pem(TestKeys.RSA.getPublic()))
